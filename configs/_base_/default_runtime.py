@@ -1,0 +1,15 @@
+# Runtime shared by every config of mmseg-r2mrf.
+default_scope = 'mmseg'
+# Imports the plugin (and its compatibility layer) before mmseg builds anything.
+custom_imports = dict(imports=['mmseg_r2mrf'], allow_failed_imports=False)
+env_cfg = dict(
+    cudnn_benchmark=False,
+    mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),
+    dist_cfg=dict(backend='nccl'),  # tools/ switch to gloo where there is no CUDA
+)
+vis_backends = [dict(type='LocalVisBackend')]
+visualizer = dict(type='SegLocalVisualizer', vis_backends=vis_backends, name='visualizer')
+log_processor = dict(by_epoch=False)
+log_level = 'INFO'
+load_from = None
+resume = False

@@ -1,0 +1,24 @@
+# The paper's schedule: SGD (momentum 0.9, weight decay 5e-4), base lr 1e-3, poly 0.9, 6k
+# iterations. From the authors' lineage (BR²Net): biases get lr x2 and no weight decay.
+optimizer = dict(type='SGD', lr=1e-3, momentum=0.9, weight_decay=5e-4)
+optim_wrapper = dict(
+    type='OptimWrapper',
+    optimizer=optimizer,
+    clip_grad=None,
+    paramwise_cfg=dict(bias_lr_mult=2.0, bias_decay_mult=0.0))
+param_scheduler = [
+    dict(type='PolyLR', eta_min=0.0, power=0.9, begin=0, end=6000, by_epoch=False)
+]
+train_cfg = dict(type='IterBasedTrainLoop', max_iters=6000, val_interval=1000)
+val_cfg = dict(type='ValLoop')
+test_cfg = dict(type='TestLoop')
+default_hooks = dict(
+    timer=dict(type='IterTimerHook'),
+    logger=dict(type='LoggerHook', interval=50, log_metric_by_epoch=False),
+    param_scheduler=dict(type='ParamSchedulerHook'),
+    # Keeps the latest checkpoint and the best one by DefocusMetric's maxF.
+    checkpoint=dict(
+        type='CheckpointHook', by_epoch=False, interval=1000, max_keep_ckpts=1,
+        save_best='maxF', rule='greater'),
+    sampler_seed=dict(type='DistSamplerSeedHook'),
+    visualization=dict(type='SegVisualizationHook'))

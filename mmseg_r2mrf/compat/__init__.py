@@ -1,0 +1,22 @@
+"""Compatibility layer for today's torch and mmcv-lite.
+
+Applied once, when :mod:`mmseg_r2mrf` is imported, before any mmseg module:
+
+* :mod:`.mmcv_ops`: with mmcv-lite (no compiled ``mmcv._ext``), ``mmcv.ops`` gets the two
+  pure-PyTorch ops that mmseg imports at module level, and every compiled op raises a
+  ``ModuleNotFoundError`` that says to install full mmcv. With full mmcv it does nothing.
+* :mod:`.checkpoint`: mmengine 0.10.7 calls ``torch.load`` without ``weights_only``; torch >= 2.6
+  loads with ``weights_only=True``. We keep that safety and allow-list exactly the classes that
+  mmengine checkpoints contain, and turn a refused checkpoint into an error naming the file.
+"""
+from .checkpoint import (CHECKPOINT_SAFE_GLOBALS, UnsafeCheckpointError,
+                         register_safe_checkpoint_loading, safe_load_checkpoint)
+from .mmcv_ops import has_compiled_mmcv_ops, install_mmcv_ops_fallback
+
+install_mmcv_ops_fallback()
+register_safe_checkpoint_loading()
+
+__all__ = [
+    'CHECKPOINT_SAFE_GLOBALS', 'UnsafeCheckpointError', 'has_compiled_mmcv_ops',
+    'install_mmcv_ops_fallback', 'register_safe_checkpoint_loading', 'safe_load_checkpoint'
+]

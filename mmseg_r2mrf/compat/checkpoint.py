@@ -1,0 +1,126 @@
+"""Safe checkpoint loading for mmengine 0.10.7 on torch >= 2.6.
+
+mmengine 0.10.7 calls ``torch.load(filename, map_location=...)``; since torch 2.6 that means
+``weights_only=True``, which refuses mmengine's own checkpoints
+(``Unsupported global: mmengine.logging.history_buffer.HistoryBuffer``). Turning the safety off
+(``weights_only=False`` or ``TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD``) would let any checkpoint file
+run arbitrary code. Instead we allow-list exactly the classes that mmengine checkpoints hold,
+under the names that numpy 1 and numpy 2 pickle them with, and route mmengine's local-file
+loader through :func:`safe_load_checkpoint`, which names the file and the refused global.
+"""
+import importlib
+import os.path as osp
+import pickle
+import re
+from typing import Any, List, Optional, Tuple
+
+import torch
+from mmengine.runner.checkpoint import CheckpointLoader
+
+# (module, attribute) pairs that mmengine checkpoints pickle besides tensors and containers.
+# numpy 2 moved numpy.core to numpy._core; a checkpoint keeps the path it was written with.
+_NUMPY_CORE_MODULES = ('numpy._core.multiarray', 'numpy.core.multiarray')
+_NUMPY_CORE_NAMES = ('_reconstruct', 'scalar')
+_PLAIN_GLOBALS = (
+    ('mmengine.logging.history_buffer', 'HistoryBuffer'),  # message_hub.log_scalars
+    ('numpy', 'ndarray'),  # HistoryBuffer's history
+    ('numpy', 'dtype'),  # dtype of every array and numpy scalar
+)
+
+
+def _numpy_dtype_classes() -> List[type]:
+    """The per-dtype classes (numpy >= 1.25) that a pickled ``type(np.dtype(...))`` names."""
+    import numpy as np
+    dtypes = getattr(np, 'dtypes', None)
+    if dtypes is None:
+        return []
+    return [getattr(dtypes, name) for name in dir(dtypes) if name.endswith('DType')]
+
+
+def _resolve(module_name: str, attr: str) -> Optional[Any]:
+    try:
+        return getattr(importlib.import_module(module_name), attr)
+    except (ImportError, AttributeError):
+        return None
+
+
+def _build_safe_globals() -> List[Any]:
+    safe: List[Any] = []
+    for module_name, attr in _PLAIN_GLOBALS:
+        obj = _resolve(module_name, attr)
+        if obj is None:
+            raise ImportError(f'cannot resolve {module_name}.{attr} for the checkpoint allow-list')
+        safe.append(obj)
+    safe.extend(_numpy_dtype_classes())
+    for attr in _NUMPY_CORE_NAMES:
+        # The object from the running numpy, registered under both pickled paths.
+        obj = next(o for o in (_resolve(m, attr) for m in _NUMPY_CORE_MODULES) if o is not None)
+        safe.extend((obj, f'{module}.{attr}') for module in _NUMPY_CORE_MODULES)
+    return safe
+
+
+CHECKPOINT_SAFE_GLOBALS: List[Any] = _build_safe_globals()
+
+
+class UnsafeCheckpointError(pickle.UnpicklingError):
+    """A checkpoint whose pickle references something outside the allow-list."""
+
+
+def _refused_global(message: str) -> str:
+    match = re.search(r'Unsupported global: GLOBAL ([\w.]+)', message)
+    if match:
+        return match.group(1)
+    match = re.search(r'Unsupported operand [^\n]*|Unsupported [^\n]*', message)
+    return match.group(0) if match else 'an object outside the allow-list'
+
+
+def safe_load_checkpoint(filename: str, map_location: Optional[Any] = None) -> Any:
+    """Load a local checkpoint with ``weights_only=True`` and the mmengine allow-list.
+
+    Args:
+        filename (str): Path of the checkpoint file.
+        map_location: As in :func:`torch.load`.
+
+    Returns:
+        The unpickled checkpoint (a dict for mmengine checkpoints).
+
+    Raises:
+        FileNotFoundError: If the file does not exist.
+        UnsafeCheckpointError: If the pickle references anything outside the allow-list;
+            nothing in the file is executed.
+    """
+    filename = osp.expanduser(str(filename))
+    if not osp.isfile(filename):
+        raise FileNotFoundError(f'{filename} can not be found.')
+    try:
+        return torch.load(filename, map_location=map_location, weights_only=True)
+    except pickle.UnpicklingError as error:
+        refused = _refused_global(str(error))
+        raise UnsafeCheckpointError(
+            f'Refused to load checkpoint {filename}: its pickle references {refused}, which '
+            'is not among the classes that mmengine checkpoints contain '
+            '(mmseg_r2mrf.compat.CHECKPOINT_SAFE_GLOBALS). Nothing from the file was run. '
+            'Only load checkpoints from sources you trust; if this one is trusted and holds '
+            'other plain data, re-save its state_dict.') from None
+
+
+def _load_from_local(filename: str, map_location: Optional[Any]) -> Any:
+    return safe_load_checkpoint(filename, map_location)
+
+
+def register_safe_checkpoint_loading() -> None:
+    """Allow-list mmengine's checkpoint classes and make local loads go through us."""
+    torch.serialization.add_safe_globals(CHECKPOINT_SAFE_GLOBALS)
+    CheckpointLoader.register_scheme(prefixes='', loader=_load_from_local, force=True)
+
+
+def allowed_global_names() -> List[Tuple[str, str]]:
+    """``(module, name)`` of every allow-listed global, for documentation and tests."""
+    names = []
+    for entry in CHECKPOINT_SAFE_GLOBALS:
+        if isinstance(entry, tuple):
+            module, _, name = entry[1].rpartition('.')
+        else:
+            module, name = entry.__module__, entry.__qualname__
+        names.append((module, name))
+    return names

@@ -1,0 +1,1 @@
+from . import backbones, decode_heads, necks  # noqa: F401

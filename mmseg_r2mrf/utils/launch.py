@@ -1,0 +1,50 @@
+"""What tools/train.py and tools/test.py share: loading a config the way mmseg's tools do."""
+import os
+import os.path as osp
+from typing import Optional
+
+import torch
+from mmengine.config import Config
+from mmengine.logging import print_log
+
+
+def load_config(config: str,
+                launcher: str = 'none',
+                cfg_options: Optional[dict] = None,
+                work_dir: Optional[str] = None) -> Config:
+    """Read a config and apply the command-line overrides, as mmseg's tools do.
+
+    Beyond mmseg: on a machine without CUDA, the ``nccl`` backend of a distributed launch is
+    replaced by ``gloo`` (nccl needs GPUs), with a log line saying so.
+
+    Args:
+        config (str): Config file path.
+        launcher (str): ``none``, ``pytorch``, ``slurm`` or ``mpi``.
+        cfg_options (dict, optional): ``--cfg-options`` overrides.
+        work_dir (str, optional): ``--work-dir``; defaults to ``./work_dirs/<config name>``.
+
+    Returns:
+        Config: The config, ready for ``Runner.from_cfg``.
+    """
+    if not osp.isfile(config):
+        raise FileNotFoundError(f'config file {config} does not exist')
+    cfg = Config.fromfile(config)
+    cfg.launcher = launcher
+    if cfg_options:
+        cfg.merge_from_dict(cfg_options)
+    if work_dir is not None:
+        cfg.work_dir = work_dir
+    elif cfg.get('work_dir') is None:
+        cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(config))[0])
+    dist_cfg = cfg.setdefault('env_cfg', {}).setdefault('dist_cfg', {})
+    if launcher != 'none' and not torch.cuda.is_available() and \
+            dist_cfg.get('backend', 'nccl') == 'nccl':
+        print_log('CUDA is not available: using the gloo backend instead of nccl.',
+                  logger='current')
+        dist_cfg['backend'] = 'gloo'
+    return cfg
+
+
+def set_local_rank(local_rank: int) -> None:
+    """Export LOCAL_RANK for launchers that pass ``--local-rank`` instead of the variable."""
+    os.environ.setdefault('LOCAL_RANK', str(local_rank))

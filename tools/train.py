@@ -1,0 +1,59 @@
+"""Train a segmentor, with the command line of mmseg's tools/train.py.
+
+Example::
+
+    python tools/train.py configs/r2mrf/r2mrf_resnext101_shi.py --work-dir work_dirs/shi
+"""
+import argparse
+import logging
+
+import mmseg_r2mrf  # noqa: F401  (compatibility layer first, then the registries)
+import torch
+from mmengine.config import DictAction
+from mmengine.logging import print_log
+from mmengine.runner import Runner
+from mmseg.registry import RUNNERS
+from mmseg_r2mrf.utils import load_config, set_local_rank
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description='Train a segmentor')
+    parser.add_argument('config', help='train config file path')
+    parser.add_argument('--work-dir', help='the dir to save logs and models')
+    parser.add_argument('--resume', action='store_true', default=False,
+                        help='resume from the latest checkpoint in the work_dir automatically')
+    parser.add_argument('--amp', action='store_true', default=False,
+                        help='enable automatic-mixed-precision training (CUDA only)')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        help='override settings of the config, key=value pairs')
+    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
+                        default='none', help='job launcher')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = parser.parse_args()
+    set_local_rank(args.local_rank)
+    return args
+
+
+def main() -> None:
+    args = parse_args()
+    cfg = load_config(args.config, args.launcher, args.cfg_options, args.work_dir)
+
+    if args.amp:
+        if torch.cuda.is_available():
+            optim_type = cfg.optim_wrapper.get('type', 'OptimWrapper')
+            if optim_type not in ('OptimWrapper', 'AmpOptimWrapper'):
+                raise ValueError(f'--amp needs OptimWrapper, the config uses {optim_type}')
+            cfg.optim_wrapper.type = 'AmpOptimWrapper'
+            cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+        else:
+            print_log('--amp is ignored: automatic mixed precision needs CUDA, and none is '
+                      'available. Training in float32.', logger='current',
+                      level=logging.WARNING)
+    cfg.resume = args.resume
+
+    runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
+    runner.train()
+
+
+if __name__ == '__main__':
+    main()
