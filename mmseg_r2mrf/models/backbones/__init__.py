@@ -1,1 +1,2 @@
 
+from .efficientnet_lite import EfficientNetLite  # noqa: F401

