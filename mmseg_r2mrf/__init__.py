@@ -5,7 +5,7 @@ Importing this package first applies the compatibility layer for today's torch/m
 Configs load it with ``custom_imports = dict(imports=['mmseg_r2mrf'])``.
 """
 from . import compat  # noqa: F401  (must run before any mmseg module is imported)
-from . import datasets, evaluation, models  # noqa: F401,E402
+from . import datasets, engine, evaluation, models  # noqa: F401,E402
 from .version import __version__  # noqa: E402
 
 __all__ = ['__version__']

@@ -11,5 +11,7 @@ vis_backends = [dict(type='LocalVisBackend')]
 visualizer = dict(type='SegLocalVisualizer', vis_backends=vis_backends, name='visualizer')
 log_processor = dict(by_epoch=False)
 log_level = 'INFO'
+# Restores dropout randomness on --resume, so a resumed run matches an uninterrupted one.
+custom_hooks = [dict(type='RandomStateHook')]
 load_from = None
 resume = False

@@ -44,8 +44,25 @@ def _resolve(module_name: str, attr: str) -> Optional[Any]:
         return None
 
 
+def _history_buffer_getattr(owner: Any, name: str) -> Any:
+    """``getattr`` as HistoryBuffer pickles use it, and no other way.
+
+    ``HistoryBuffer.__getstate__`` stores its statistics methods (``HistoryBuffer.min``, ...);
+    pickle protocol 2 writes each as ``getattr(HistoryBuffer, 'min')``. A general ``getattr``
+    would let a pickle walk from any allowed object to ``os.system``, so only public methods of
+    HistoryBuffer itself are resolved.
+    """
+    from mmengine.logging import HistoryBuffer
+    method = getattr(HistoryBuffer, name, None) if owner is HistoryBuffer else None
+    if name.startswith('_') or not callable(method):
+        raise pickle.UnpicklingError(
+            f'Unsupported global: GLOBAL getattr({getattr(owner, "__name__", type(owner))!r}, '
+            f'{name!r})')
+    return method
+
+
 def _build_safe_globals() -> List[Any]:
-    safe: List[Any] = []
+    safe: List[Any] = [(_history_buffer_getattr, 'builtins.getattr')]
     for module_name, attr in _PLAIN_GLOBALS:
         obj = _resolve(module_name, attr)
         if obj is None:

@@ -14,8 +14,9 @@ def load_config(config: str,
                 work_dir: Optional[str] = None) -> Config:
     """Read a config and apply the command-line overrides, as mmseg's tools do.
 
-    Beyond mmseg: on a machine without CUDA, the ``nccl`` backend of a distributed launch is
-    replaced by ``gloo`` (nccl needs GPUs), with a log line saying so.
+    Beyond mmseg: on a machine without CUDA, a distributed launch uses ``gloo`` instead of
+    ``nccl`` (nccl needs GPUs), with a log line saying so, and DistributedDataParallel gets no
+    ``device_ids`` (they name GPUs).
 
     Args:
         config (str): Config file path.
@@ -42,6 +43,11 @@ def load_config(config: str,
         print_log('CUDA is not available: using the gloo backend instead of nccl.',
                   logger='current')
         dist_cfg['backend'] = 'gloo'
+    if launcher != 'none' and not torch.cuda.is_available() and \
+            cfg.get('model_wrapper_cfg') is None:
+        cfg.model_wrapper_cfg = dict(
+            type='MMDistributedDataParallel', device_ids=None, broadcast_buffers=False,
+            find_unused_parameters=cfg.get('find_unused_parameters', False))
     return cfg
 
 
