@@ -1,0 +1,287 @@
+"""Convert torchvision ImageNet checkpoints into the key layout of the project's backbones.
+
+Supported ``state_dict`` files (as torchvision saves and downloads them):
+
+* ResNet / ResNeXt (``resnet18..152``, ``resnext50_32x4d``, ``resnext101_32x8d``, ...) ->
+  mmseg ``ResNet`` / ``ResNeXt`` with ``deep_stem=False`` and ``style='pytorch'``. torchvision
+  and mmseg name these layers alike, so only the classifier (``fc.*``) is left out.
+* VGG (``vgg11..19`` and their ``_bn`` variants) -> mmpretrain ``VGG`` (``features.N`` of
+  torchvision, counting ReLUs, become the ``ConvModule`` index of mmpretrain).
+* DenseNet (``densenet121/161/169/201``, including the old ``norm.1``-style key names of the
+  files torchvision downloads) -> mmpretrain ``DenseNet``.
+
+The ImageNet classifier is always left out (by name). The output is a checkpoint
+``{'state_dict': ..., 'meta': ...}`` that ``init_cfg=dict(type='Pretrained', checkpoint=OUT)``
+of the backbone loads; the tool prints that backbone config.
+
+OpenMMLab's own checkpoints (mmseg / mmpretrain backbones, or whole models with a ``backbone.``
+prefix) need no conversion: load them with ``init_cfg=dict(type='Pretrained', checkpoint=...,
+prefix='backbone.')`` (the prefix only for whole-model checkpoints). The tool recognises them and
+says so instead of converting.
+
+Example::
+
+    python tools/convert_weights.py resnext101_32x8d-8ba56ff5.pth pretrain/resnext101_32x8d.pth
+"""
+import argparse
+import os
+import os.path as osp
+import re
+import sys
+import tempfile
+from collections import OrderedDict
+from typing import Dict, List, Tuple
+
+import torch
+
+StateDict = Dict[str, torch.Tensor]
+
+# Depths of torchvision's ResNet family by blocks per stage (basic / bottleneck blocks).
+_RESNET_DEPTHS = {
+    ((2, 2, 2, 2), False): 18, ((3, 4, 6, 3), False): 34, ((3, 4, 6, 3), True): 50,
+    ((3, 4, 23, 3), True): 101, ((3, 8, 36, 3), True): 152,
+}
+# mmpretrain VGG: depth by number of convolutions; convolutions per stage.
+_VGG_DEPTHS = {8: 11, 10: 13, 13: 16, 16: 19}
+_VGG_STAGE_BLOCKS = {11: (1, 1, 2, 2, 2), 13: (2, 2, 2, 2, 2), 16: (2, 2, 3, 3, 3),
+                     19: (2, 2, 4, 4, 4)}
+# mmpretrain DenseNet arch names.
+_DENSENET_ARCHS = {(32, (6, 12, 24, 16), 64): '121', (32, (6, 12, 32, 32), 64): '169',
+                   (32, (6, 12, 48, 32), 64): '201', (48, (6, 12, 36, 24), 96): '161'}
+# Old torchvision DenseNet names ('denselayer1.norm.1.weight'); torchvision renames them too.
+_OLD_DENSENET_KEY = re.compile(
+    r'^(.*denselayer\d+\.(?:norm|relu|conv))\.((?:[12])\.(?:weight|bias|running_mean|'
+    r'running_var|num_batches_tracked))$')
+
+
+class ConversionError(ValueError):
+    """A file that is not a torchvision checkpoint of a supported family."""
+
+
+def _count(keys: List[str], pattern: str) -> int:
+    return len({m.group(1) for m in (re.match(pattern, k) for k in keys) if m})
+
+
+def detect_family(state_dict: StateDict) -> str:
+    """``'resnet'``, ``'vgg'`` or ``'densenet'`` for torchvision files, ``'openmmlab'`` for
+    checkpoints already in an OpenMMLab backbone layout.
+
+    Raises:
+        ConversionError: For anything else.
+    """
+    keys = set(state_dict)
+    if any(k.startswith('backbone.') for k in keys) or 'stem.0.weight' in keys or any(
+            re.match(r'(stages|transitions)\.\d+\.', k) for k in keys) or any(
+            re.match(r'features\.\d+\.conv\.weight$', k) for k in keys):
+        return 'openmmlab'
+    if 'conv1.weight' in keys and 'layer1.0.conv1.weight' in keys:
+        return 'resnet'
+    if 'features.conv0.weight' in keys and any('denseblock1' in k for k in keys):
+        return 'densenet'
+    if 'features.0.weight' in keys and 'classifier.6.weight' in keys:
+        return 'vgg'
+    raise ConversionError(
+        'not a torchvision ResNet/ResNeXt, VGG or DenseNet state_dict (first keys: '
+        f'{sorted(keys)[:5]})')
+
+
+def convert_resnet(state_dict: StateDict) -> Tuple[StateDict, dict]:
+    """torchvision ResNet/ResNeXt -> mmseg ``ResNet``/``ResNeXt``: the names already agree."""
+    converted = OrderedDict((k, v) for k, v in state_dict.items() if not k.startswith('fc.'))
+    keys = list(converted)
+    blocks = tuple(_count(keys, rf'layer{i}\.(\d+)\.') for i in range(1, 5))
+    bottleneck = 'layer1.0.conv3.weight' in converted
+    depth = _RESNET_DEPTHS.get((blocks, bottleneck))
+    if depth is None:
+        raise ConversionError(f'unknown ResNet layout: {blocks} blocks per stage, '
+                              f'{"bottleneck" if bottleneck else "basic"} blocks')
+    backbone = dict(type='ResNet', depth=depth)
+    if bottleneck:
+        # layer1: planes 64; conv2 weight (width, width / groups, 3, 3).
+        width, per_group = converted['layer1.0.conv2.weight'].shape[:2]
+        groups = width // per_group
+        if groups > 1:
+            backbone = dict(type='ResNeXt', depth=depth, groups=groups,
+                            base_width=per_group)
+        elif width != 64:
+            raise ConversionError(f'wide ResNet (width {width} in layer1) has no mmseg '
+                                  'counterpart')
+    return converted, backbone
+
+
+def convert_vgg(state_dict: StateDict) -> Tuple[StateDict, dict]:
+    """torchvision VGG (``features`` with ReLU/MaxPool indices) -> mmpretrain ``VGG``."""
+    conv_indices = sorted(
+        int(m.group(1)) for m in (re.match(r'features\.(\d+)\.weight$', k) for k in state_dict)
+        if m and state_dict[m.group(0)].dim() == 4)
+    depth = _VGG_DEPTHS.get(len(conv_indices))
+    if depth is None:
+        raise ConversionError(f'unknown VGG layout with {len(conv_indices)} convolutions')
+    with_norm = f'features.{conv_indices[0] + 1}.running_mean' in state_dict
+    # mmpretrain: one ConvModule per convolution and one MaxPool per stage in `features`.
+    targets, module_index = [], 0
+    for num_convs in _VGG_STAGE_BLOCKS[depth]:
+        targets.extend(range(module_index, module_index + num_convs))
+        module_index += num_convs + 1  # the stage's MaxPool
+    converted, used = OrderedDict(), set()
+    for conv_index, target in zip(conv_indices, targets):
+        for param in ('weight', 'bias'):
+            key = f'features.{conv_index}.{param}'
+            converted[f'features.{target}.conv.{param}'] = state_dict[key]
+            used.add(key)
+        if with_norm:
+            for param in ('weight', 'bias', 'running_mean', 'running_var',
+                          'num_batches_tracked'):
+                key = f'features.{conv_index + 1}.{param}'
+                if key in state_dict:
+                    converted[f'features.{target}.bn.{param}'] = state_dict[key]
+                    used.add(key)
+    _check_all_used(state_dict, used, 'classifier.')
+    backbone = dict(type='mmpretrain.VGG', depth=depth)
+    if with_norm:
+        backbone['norm_cfg'] = dict(type='BN')
+    return converted, backbone
+
+
+def convert_densenet(state_dict: StateDict) -> Tuple[StateDict, dict]:
+    """torchvision DenseNet -> mmpretrain ``DenseNet``."""
+    renamed = OrderedDict()
+    for key, value in state_dict.items():
+        match = _OLD_DENSENET_KEY.match(key)
+        renamed[match.group(1) + match.group(2) if match else key] = value
+    rules = [
+        (r'features\.conv0\.(.+)', r'stem.0.\1'),
+        (r'features\.norm0\.(.+)', r'stem.1.\1'),
+        (r'features\.norm5\.(.+)', None),  # the last stage's norm, index known below
+        (r'features\.denseblock(\d+)\.denselayer(\d+)\.(.+)', None),
+        (r'features\.transition(\d+)\.(norm|conv)\.(.+)', None),
+    ]
+    num_blocks = _count(list(renamed), r'features\.denseblock(\d+)\.')
+    converted, used = OrderedDict(), set()
+    for key, value in renamed.items():
+        if key.startswith('classifier.'):
+            continue
+        for pattern, replacement in rules:
+            match = re.fullmatch(pattern, key)
+            if not match:
+                continue
+            if replacement is not None:
+                new_key = match.expand(replacement)
+            elif 'norm5' in pattern:
+                new_key = f'transitions.{num_blocks - 1}.0.{match.group(1)}'
+            elif 'denseblock' in pattern:
+                block, layer, rest = match.groups()
+                new_key = f'stages.{int(block) - 1}.block.{int(layer) - 1}.{rest}'
+            else:
+                block, layer, rest = match.groups()
+                new_key = f'transitions.{int(block) - 1}.{layer}.{rest}'
+            converted[new_key] = value
+            used.add(key)
+            break
+    _check_all_used(renamed, used, 'classifier.')
+    growth = renamed['features.denseblock1.denselayer1.conv2.weight'].shape[0]
+    depths = tuple(_count(list(renamed), rf'features\.denseblock{i}\.denselayer(\d+)\.')
+                   for i in range(1, num_blocks + 1))
+    init_channels = renamed['features.conv0.weight'].shape[0]
+    arch = _DENSENET_ARCHS.get((growth, depths, init_channels),
+                               dict(growth_rate=growth, depths=list(depths),
+                                    init_channels=init_channels))
+    return converted, dict(type='mmpretrain.DenseNet', arch=arch)
+
+
+def _check_all_used(state_dict: StateDict, used: set, classifier_prefix: str) -> None:
+    rest = [k for k in state_dict if k not in used and not k.startswith(classifier_prefix)]
+    if rest:
+        raise ConversionError(f'{len(rest)} key(s) fit no conversion rule: {rest[:5]}')
+
+
+CONVERTERS = {'resnet': convert_resnet, 'vgg': convert_vgg, 'densenet': convert_densenet}
+
+
+def convert(state_dict: StateDict, family: str = 'auto') -> Tuple[StateDict, dict, str]:
+    """Convert a torchvision ``state_dict``.
+
+    Args:
+        state_dict (dict): The torchvision ``state_dict``.
+        family (str): ``'auto'``, ``'resnet'`` (also ResNeXt), ``'vgg'`` or ``'densenet'``.
+
+    Returns:
+        tuple: The converted ``state_dict``, the backbone config it fits (without
+        ``init_cfg``), and the family.
+
+    Raises:
+        ConversionError: Unsupported or already-converted files.
+    """
+    detected = detect_family(state_dict)
+    if detected == 'openmmlab':
+        raise ConversionError(
+            'this is already an OpenMMLab checkpoint and loads without conversion: '
+            "init_cfg=dict(type='Pretrained', checkpoint=FILE) (add prefix='backbone.' for a "
+            'whole-model checkpoint)')
+    if family != 'auto' and family != detected:
+        raise ConversionError(f'--family {family} given, but the file holds a {detected}')
+    converted, backbone = CONVERTERS[detected](state_dict)
+    return converted, backbone, detected
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description='Convert a torchvision ResNet/ResNeXt, VGG or DenseNet state_dict into '
+        'the key layout of mmseg ResNet/ResNeXt or mmpretrain VGG/DenseNet. OpenMMLab '
+        'checkpoints need no conversion.')
+    parser.add_argument('src', help='torchvision state_dict file (.pth)')
+    parser.add_argument('dst', help='output checkpoint file')
+    parser.add_argument('--family', choices=['auto', *CONVERTERS], default='auto',
+                        help='model family (default: detected from the keys)')
+    parser.add_argument('--force', action='store_true', help='overwrite an existing dst')
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    if not osp.isfile(args.src):
+        print(f'error: {args.src}: no such file', file=sys.stderr)
+        return 1
+    if osp.exists(args.dst) and not args.force:
+        print(f'error: {args.dst} exists; pass --force to overwrite it', file=sys.stderr)
+        return 1
+    try:
+        # Plain tensors only: a pickled model object is refused, nothing in it is run.
+        state_dict = torch.load(args.src, map_location='cpu', weights_only=True)
+    except Exception as error:  # noqa: BLE001  (torch raises several types here)
+        print(f'error: {args.src}: cannot be read as a state_dict ({type(error).__name__}: '
+              f'{str(error).splitlines()[0] if str(error) else ""}). Save the model with '
+              'torch.save(model.state_dict(), path).', file=sys.stderr)
+        return 1
+    if isinstance(state_dict, dict) and isinstance(state_dict.get('state_dict'), dict):
+        state_dict = state_dict['state_dict']
+    if not isinstance(state_dict, dict) or not all(
+            isinstance(v, torch.Tensor) for v in state_dict.values()):
+        print(f'error: {args.src}: not a state_dict of tensors', file=sys.stderr)
+        return 1
+    try:
+        converted, backbone, family = convert(state_dict, args.family)
+    except ConversionError as error:
+        print(f'error: {args.src}: {error}', file=sys.stderr)
+        return 1
+    out_dir = osp.dirname(osp.abspath(args.dst))
+    os.makedirs(out_dir, exist_ok=True)
+    meta = dict(source=osp.basename(args.src), family=family, converter='convert_weights.py')
+    # Atomic: a crash never leaves a half-written checkpoint under the final name.
+    fd, tmp_path = tempfile.mkstemp(dir=out_dir, suffix='.tmp')
+    os.close(fd)
+    try:
+        torch.save({'state_dict': converted, 'meta': meta}, tmp_path)
+        os.replace(tmp_path, args.dst)
+    finally:
+        if osp.exists(tmp_path):
+            os.remove(tmp_path)
+    backbone['init_cfg'] = dict(type='Pretrained', checkpoint=args.dst)
+    print(f'{args.src} ({family}): {len(converted)} tensors -> {args.dst} '
+          f'(left out: {len(state_dict) - len(converted)} classifier tensors)')
+    print(f'backbone config: {backbone}')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
