@@ -32,3 +32,26 @@ def make_tiny_seg_dataset(root: str, num_images: int = 4, size: int = 32, seed: 
         cv2.imwrite(osp.join(root, 'image', f'{index:03d}.png'), image)
         cv2.imwrite(osp.join(root, 'gt', f'{index:03d}.png'), mask)
     return root
+
+
+REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+
+
+def tiny_data_options(data_root: str) -> list:
+    """``--cfg-options`` that point the tiny config at ``data_root``."""
+    return [f'train_dataloader.dataset.data_root={data_root}',
+            f'test_dataloader.dataset.data_root={data_root}']
+
+
+def run_tool(tool: str, *args: str, env: dict = None, timeout: int = 300):
+    """Run ``tools/<tool>`` with this interpreter, as a user would; returns CompletedProcess."""
+    import subprocess
+    import sys
+    full_env = dict(os.environ, PYTHONUNBUFFERED='1', **(env or {}))
+    if tool.endswith('.sh'):
+        command = ['bash', osp.join(REPO_ROOT, 'tools', tool), *args]
+        full_env.setdefault('PYTHON', sys.executable)
+    else:
+        command = [sys.executable, osp.join(REPO_ROOT, 'tools', tool), *args]
+    return subprocess.run(command, cwd=REPO_ROOT, env=full_env, capture_output=True,
+                          text=True, timeout=timeout)

@@ -84,10 +84,11 @@ class UnsafeCheckpointError(pickle.UnpicklingError):
 
 
 def _refused_global(message: str) -> str:
-    match = re.search(r'Unsupported global: GLOBAL ([\w.]+)', message)
+    """The global that torch's weights-only unpickler refused, from its message."""
+    match = re.search(r'(?:Unsupported global: GLOBAL|unsupported GLOBAL) ([\w.]+)', message)
     if match:
         return match.group(1)
-    match = re.search(r'Unsupported operand [^\n]*|Unsupported [^\n]*', message)
+    match = re.search(r'Unsupported [^\n]*', message)
     return match.group(0) if match else 'an object outside the allow-list'
 
 

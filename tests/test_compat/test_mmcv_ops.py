@@ -1,0 +1,92 @@
+"""mmseg imports and runs on mmcv-lite; compiled ops fail with a clear message."""
+import subprocess
+import sys
+import textwrap
+
+import pytest
+import torch
+import torch.nn.functional as F
+import torchvision
+from mmseg_r2mrf.compat.mmcv_ops import has_compiled_mmcv_ops, sigmoid_focal_loss
+
+pytestmark = pytest.mark.skipif(
+    has_compiled_mmcv_ops(), reason='full mmcv is installed: the fallback is not in use '
+    '(test_layer_does_nothing_with_full_mmcv covers that case)')
+
+
+def _python(code: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, '-c', textwrap.dedent(code)], capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_mmseg_needs_the_layer_and_imports_with_it():
+    bare = _python('import mmseg.utils')
+    assert bare.returncode != 0 and "No module named 'mmcv._ext'" in bare.stderr
+    plugged = _python('''
+        import mmseg_r2mrf
+        import mmseg.utils, mmseg.models, mmseg.datasets, mmseg.apis
+        import mmpretrain.models
+        print('ok')
+    ''')
+    assert plugged.returncode == 0, plugged.stderr[-2000:]
+    assert plugged.stdout.strip().endswith('ok')
+
+
+def test_point_sample_is_bilinear_grid_sample():
+    from mmcv.ops import point_sample
+    from mmseg.models.utils import point_sample as mmseg_point_sample  # module-level import
+    features = torch.randn(2, 3, 7, 9)
+    points = torch.rand(2, 5, 2)
+    expected = F.grid_sample(features, 2 * points[:, :, None] - 1, align_corners=False)[..., 0]
+    torch.testing.assert_close(point_sample(features, points), expected)
+    assert mmseg_point_sample is not None
+
+
+@pytest.mark.parametrize('reduction', ['none', 'mean', 'sum'])
+def test_sigmoid_focal_loss_matches_torchvision(reduction):
+    logits = torch.randn(6, 4)
+    target = torch.tensor([0, 3, 4, 1, 2, 4])  # 4 = background
+    one_hot = F.one_hot(target, 5)[:, :4].float()
+    reference = torchvision.ops.sigmoid_focal_loss(logits, one_hot, alpha=0.25, gamma=2.0,
+                                                   reduction='none')
+    if reduction == 'mean':  # mmcv divides the sum by the number of rows
+        reference = reference.sum() / logits.size(0)
+    elif reduction == 'sum':
+        reference = reference.sum()
+    torch.testing.assert_close(sigmoid_focal_loss(logits, target, reduction=reduction),
+                               reference)
+
+
+def test_mmseg_focal_loss_uses_the_fallback():
+    from mmseg.models.losses import focal_loss
+    assert focal_loss._sigmoid_focal_loss is sigmoid_focal_loss
+    logits, target = torch.randn(5, 3), torch.tensor([0, 1, 2, 3, 1])
+    value = focal_loss.sigmoid_focal_loss(logits, target, None, reduction='mean')
+    assert torch.isfinite(value) and value > 0
+
+
+def test_compiled_ops_raise_a_clear_error():
+    with pytest.raises(ModuleNotFoundError, match='full mmcv'):
+        from mmcv.ops import DeformConv2d  # noqa: F401
+    with pytest.raises(ModuleNotFoundError, match='full mmcv'):
+        import mmcv.ops.roi_align  # noqa: F401
+    # Used for real: mmseg guards the import, then refuses to build the head.
+    from mmseg.registry import MODELS
+    with pytest.raises(RuntimeError, match='mmcv-full'):
+        MODELS.build(dict(type='CCHead', in_channels=8, channels=4, num_classes=2))
+
+
+def test_layer_does_nothing_with_full_mmcv(tmp_path):
+    from mmseg_r2mrf.compat import mmcv_ops
+    (tmp_path / '_ext.py').write_text('')  # what full mmcv ships, as far as the check goes
+    # Only the layer's own file: importing the whole plugin would import mmcv.ops for real.
+    result = _python(f'''
+        import importlib.util, sys, mmcv
+        mmcv.__path__.append({str(tmp_path)!r})
+        spec = importlib.util.spec_from_file_location('layer', {mmcv_ops.__file__!r})
+        layer = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(layer)
+        print(layer.install_mmcv_ops_fallback(), 'mmcv.ops' in sys.modules)
+    ''')
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == ['False', 'False']

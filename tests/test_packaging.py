@@ -1,0 +1,44 @@
+"""A built (non-editable) package ships configs and tools in mmseg_r2mrf/.mim."""
+import subprocess
+import sys
+import zipfile
+
+import pytest
+from tiny_data import REPO_ROOT
+
+
+@pytest.fixture(scope='module')
+def wheel(tmp_path_factory):
+    out = tmp_path_factory.mktemp('wheel')
+    result = subprocess.run(
+        [sys.executable, '-m', 'pip', 'wheel', '--no-deps', '--no-build-isolation', '-q',
+         '-w', str(out), REPO_ROOT], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    wheels = list(out.glob('mmseg_r2mrf-*.whl'))
+    assert len(wheels) == 1
+    return wheels[0]
+
+
+def test_wheel_ships_configs_tools_and_split_list(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for required in ('mmseg_r2mrf/.mim/configs/_base_/default_runtime.py',
+                     'mmseg_r2mrf/.mim/tools/train.py', 'mmseg_r2mrf/.mim/tools/test.py',
+                     'mmseg_r2mrf/.mim/tools/dist_train.sh', 'mmseg_r2mrf/compat/checkpoint.py'):
+        assert required in names, f'{required} missing from {wheel.name}'
+    assert not any('__pycache__' in name for name in names)
+
+
+def test_installed_package_finds_its_configs(wheel, tmp_path):
+    target = tmp_path / 'site'
+    subprocess.run([sys.executable, '-m', 'pip', 'install', '--no-deps', '-q', '--target',
+                    str(target), str(wheel)], check=True, capture_output=True, timeout=300)
+    code = ('import mmseg_r2mrf.utils.mim as m, os; '
+            "print(m.mim_path('configs')); print(m.mim_path('tools'))")
+    # Run from tmp_path, with only the installed copy importable.
+    result = subprocess.run([sys.executable, '-c', code], cwd=str(tmp_path),
+                            env={'PYTHONPATH': str(target), 'PATH': '/usr/bin:/bin'},
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    configs, tools = result.stdout.split()
+    assert configs.startswith(str(target)) and configs.endswith('.mim/configs')
+    assert tools.endswith('.mim/tools')

@@ -1,0 +1,78 @@
+"""tools/train.py --resume continues exactly like an uninterrupted run; tools/test.py loads it."""
+import glob
+import json
+import os.path as osp
+
+import pytest
+import torch
+from mmseg_r2mrf.compat import safe_load_checkpoint
+from tiny_data import TINY_CONFIG, make_tiny_seg_dataset, run_tool, tiny_data_options
+
+
+def _scalars(work_dir: str) -> dict:
+    """iteration -> logged training scalars, over every run logged in work_dir."""
+    by_iter = {}
+    for path in sorted(glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json'))):
+        with open(path) as f:
+            for line in f:
+                record = json.loads(line)
+                if 'loss' in record:
+                    by_iter[record['iter']] = record
+    return by_iter
+
+
+def _train(work_dir, data_root, *extra):
+    result = run_tool('train.py', TINY_CONFIG, '--work-dir', str(work_dir), *extra,
+                      '--cfg-options', *tiny_data_options(data_root))
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return result
+
+
+@pytest.fixture(scope='module')
+def runs(tmp_path_factory):
+    root = tmp_path_factory.mktemp('resume')
+    data_root = make_tiny_seg_dataset(str(root / 'data'))
+    straight, resumed = root / 'straight', root / 'resumed'
+    _train(straight, data_root)
+    _train(resumed, data_root, '--cfg-options', 'train_cfg.max_iters=2')
+    assert not osp.exists(resumed / 'iter_4.pth')
+    resume_run = _train(resumed, data_root, '--resume')
+    return dict(data_root=data_root, straight=straight, resumed=resumed,
+                resume_log=resume_run.stdout + resume_run.stderr)
+
+
+def test_resume_matches_uninterrupted_run(runs):
+    assert 'resumed epoch: 0, iter: 2' in runs['resume_log']
+    straight = safe_load_checkpoint(str(runs['straight'] / 'iter_4.pth'))
+    resumed = safe_load_checkpoint(str(runs['resumed'] / 'iter_4.pth'))
+    assert straight['meta']['iter'] == resumed['meta']['iter'] == 4
+    assert straight['param_schedulers'] == resumed['param_schedulers']
+    assert straight['state_dict'].keys() == resumed['state_dict'].keys()
+    for key, value in straight['state_dict'].items():
+        torch.testing.assert_close(resumed['state_dict'][key], value, rtol=0, atol=1e-6,
+                                   msg=f'weight {key} differs after resume')
+    straight_log, resumed_log = _scalars(runs['straight']), _scalars(runs['resumed'])
+    assert sorted(straight_log) == sorted(resumed_log) == [1, 2, 3, 4]
+    for iteration in (1, 2, 3, 4):
+        assert resumed_log[iteration]['lr'] == pytest.approx(straight_log[iteration]['lr'])
+        assert resumed_log[iteration]['loss'] == pytest.approx(straight_log[iteration]['loss'],
+                                                               abs=1e-6)
+
+
+def test_load_from_starts_a_new_run_from_the_weights(runs, tmp_path):
+    checkpoint = str(runs['straight'] / 'iter_4.pth')
+    result = _train(tmp_path / 'finetune', runs['data_root'], '--cfg-options',
+                    f'load_from={checkpoint}', 'train_cfg.max_iters=1')
+    assert f'Load checkpoint from {checkpoint}' in result.stdout + result.stderr
+    assert safe_load_checkpoint(str(tmp_path / 'finetune' / 'iter_1.pth'))['meta']['iter'] == 1
+
+
+def test_test_tool_evaluates_the_checkpoint(runs, tmp_path):
+    result = run_tool('test.py', TINY_CONFIG, str(runs['straight'] / 'iter_4.pth'),
+                      '--work-dir', str(tmp_path), '--cfg-options',
+                      *tiny_data_options(runs['data_root']))
+    assert result.returncode == 0, result.stderr[-3000:]
+    metrics = glob.glob(str(tmp_path / '*' / '*.json'))
+    assert metrics, 'tools/test.py wrote no metrics file'
+    with open(metrics[0]) as f:
+        assert 'mIoU' in json.load(f)
