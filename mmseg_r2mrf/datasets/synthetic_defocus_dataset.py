@@ -1,0 +1,33 @@
+"""The synthetic defocus set written by ``tools/make_synthetic_defocus.py``."""
+from mmseg.registry import DATASETS
+from .defocus_dataset import DefocusDataset
+
+
+@DATASETS.register_module()
+class SyntheticDefocusDataset(DefocusDataset):
+    """Synthetic defocus images in Shi et al.'s layout, masks already in project labels.
+
+    .. code-block:: none
+
+        data/synthetic_defocus
+        ├── image       *.jpg
+        ├── gt          *.png  (0 = sharp, 1 = blurred, 255 = ignored)
+        ├── train.txt   stems of the training split
+        └── test.txt    stems of the test split (other source photographs)
+
+    Args:
+        split (str): ``'train'`` or ``'test'`` (reads ``<split>.txt``). Defaults to ``'train'``.
+        **kwargs: See :class:`DefocusDataset`; ``ann_file`` overrides the split list.
+    """
+    MASK_POLARITY = 'label'
+    SPLITS = ('train', 'test')
+
+    def __init__(self,
+                 split: str = 'train',
+                 data_prefix: dict = dict(img_path='image', seg_map_path='gt'),
+                 **kwargs) -> None:
+        if split not in self.SPLITS:
+            raise ValueError(f'split must be one of {self.SPLITS}, got {split!r}')
+        self.split = split
+        kwargs.setdefault('ann_file', f'{split}.txt')
+        super().__init__(data_prefix=data_prefix, seg_map_suffix='.png', **kwargs)

@@ -1,0 +1,136 @@
+"""Loads a defocus mask and converts it to the project's labels (1 blurred, 0 in focus, 255 ignore).
+
+Every dataset of the project goes through this one transform, so that the polarity of the files
+and the binarisation at 128 are decided in a single place (:func:`to_defocus_label`).
+"""
+from typing import Optional
+
+import mmcv
+import mmengine.fileio as fileio
+import numpy as np
+from mmcv.transforms import BaseTransform
+
+from mmseg.registry import TRANSFORMS
+
+#: What a mask file's bright value (255) means: ``'blur'`` (Shi et al.: 255 = blurred),
+#: ``'focus'`` (DUT-DBD, Zhao et al.: 255 = in focus), or ``'label'`` for files that already hold
+#: the project's labels 0/1/255 (the synthetic set).
+MASK_POLARITIES = ('blur', 'focus', 'label')
+BLUR_LABEL = 1
+FOCUS_LABEL = 0
+IGNORE_LABEL = 255
+
+
+def to_defocus_label(mask: np.ndarray, polarity: str, threshold: int = 128) -> np.ndarray:
+    """Convert a mask as stored in a file to the project's labels.
+
+    Published masks are not always strictly 0/255 (JPEG-compressed or anti-aliased edges), so
+    ``'blur'`` and ``'focus'`` masks are binarised at ``threshold``; none of their pixels can end
+    at 255, mmseg's ignore index. ``'label'`` masks must already hold only 0, 1 and 255.
+
+    Args:
+        mask (np.ndarray): (H, W) integer mask as read from the file.
+        polarity (str): One of :data:`MASK_POLARITIES`.
+        threshold (int): Grey level from which a pixel counts as bright. Defaults to 128.
+
+    Returns:
+        np.ndarray: (H, W) uint8 labels, 1 = blurred, 0 = in focus (255 = ignore for ``'label'``).
+
+    Raises:
+        ValueError: For an unknown polarity, a mask that is not 2-D, or a ``'label'`` mask with
+            other values than 0, 1 and 255.
+    """
+    if polarity not in MASK_POLARITIES:
+        raise ValueError(f'mask_polarity must be one of {MASK_POLARITIES}, got {polarity!r}')
+    if mask.ndim != 2:
+        raise ValueError(f'expected a one-channel (H, W) mask, got shape {mask.shape}')
+    if polarity == 'label':
+        values = np.unique(mask)
+        unexpected = np.setdiff1d(values, (FOCUS_LABEL, BLUR_LABEL, IGNORE_LABEL))
+        if unexpected.size:
+            raise ValueError('a label mask may hold only 0 (in focus), 1 (blurred) and 255 '
+                             f'(ignored), found {unexpected[:8].tolist()}')
+        return mask.astype(np.uint8)
+    bright = mask >= threshold
+    blurred = bright if polarity == 'blur' else ~bright
+    return blurred.astype(np.uint8) * BLUR_LABEL
+
+
+@TRANSFORMS.register_module()
+class LoadDefocusAnnotations(BaseTransform):
+    """Load a defocus mask as project labels: 1 = blurred, 0 = in focus, 255 = ignore.
+
+    The file's polarity normally comes from the dataset (each defocus dataset declares it and
+    puts ``mask_polarity`` in every sample), so a config needs no argument. The mask is read as
+    one grey channel (RGB, palette and 16-bit masks are converted) and, like the image loaded with
+    ``color_type='color_ignore_orientation'``, without applying an EXIF orientation: image and
+    mask are taken as stored, both or neither rotated.
+
+    Required Keys:
+
+    - seg_map_path (str)
+    - mask_polarity (str, optional when given here)
+
+    Added Keys:
+
+    - gt_seg_map (np.uint8)
+    - seg_fields (list)
+
+    Args:
+        mask_polarity (str, optional): Force a polarity (see :data:`MASK_POLARITIES`). If both
+            this and the sample's ``mask_polarity`` are set, they must agree. Defaults to None.
+        threshold (int): Binarisation level for ``'blur'``/``'focus'`` masks. Defaults to 128.
+        backend_args (dict, optional): mmengine file backend arguments. Defaults to None.
+    """
+
+    def __init__(self,
+                 mask_polarity: Optional[str] = None,
+                 threshold: int = 128,
+                 backend_args: Optional[dict] = None) -> None:
+        if mask_polarity is not None and mask_polarity not in MASK_POLARITIES:
+            raise ValueError(
+                f'mask_polarity must be one of {MASK_POLARITIES}, got {mask_polarity!r}')
+        if not 0 < threshold <= 255:
+            raise ValueError(f'threshold must be in (0, 255], got {threshold}')
+        self.mask_polarity = mask_polarity
+        self.threshold = threshold
+        self.backend_args = backend_args.copy() if backend_args else None
+
+    def _polarity(self, results: dict) -> str:
+        declared = results.get('mask_polarity')
+        if self.mask_polarity is None and declared is None:
+            raise ValueError(
+                f'no mask polarity for {results["seg_map_path"]}: use a defocus dataset, which '
+                "declares it, or set LoadDefocusAnnotations(mask_polarity='blur'|'focus'|'label')")
+        if self.mask_polarity is not None and declared is not None \
+                and self.mask_polarity != declared:
+            raise ValueError(
+                f'LoadDefocusAnnotations(mask_polarity={self.mask_polarity!r}) contradicts the '
+                f'dataset, which declares {declared!r} for {results["seg_map_path"]}')
+        return self.mask_polarity or declared
+
+    def transform(self, results: dict) -> dict:
+        """Read ``results['seg_map_path']`` and add ``gt_seg_map`` in project labels.
+
+        Args:
+            results (dict): Sample dict from the dataset.
+
+        Returns:
+            dict: ``results`` with ``gt_seg_map`` and ``seg_fields`` updated.
+        """
+        path = results['seg_map_path']
+        polarity = self._polarity(results)
+        mask_bytes = fileio.get(path, backend_args=self.backend_args)
+        mask = mmcv.imfrombytes(mask_bytes, flag='grayscale_ignore_orientation', backend='cv2')
+        if mask is None:
+            raise ValueError(f'cannot decode the mask {path}')
+        try:
+            results['gt_seg_map'] = to_defocus_label(mask, polarity, self.threshold)
+        except ValueError as error:
+            raise ValueError(f'{path}: {error}') from error
+        results.setdefault('seg_fields', []).append('gt_seg_map')
+        return results
+
+    def __repr__(self) -> str:
+        return (f'{self.__class__.__name__}(mask_polarity={self.mask_polarity!r}, '
+                f'threshold={self.threshold})')

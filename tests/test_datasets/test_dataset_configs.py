@@ -1,0 +1,70 @@
+"""The dataset config bases build, load fake copies of their layouts and follow the conventions."""
+import os.path as osp
+
+import pytest
+import torch
+from mmengine.config import Config
+
+from mmseg.registry import DATASETS
+
+CONFIGS = ('shi', 'dut', 'synthetic_defocus')
+
+
+def load(repo_root, name):
+    return Config.fromfile(osp.join(repo_root, 'configs', '_base_', 'datasets', name + '.py'))
+
+
+def fake_copy(name, root, pair_writer):
+    if name == 'shi':
+        # A one-line test list keeps the copy tiny; the shipped list is tested elsewhere.
+        for stem in ('out_of_focus0001', 'out_of_focus0002'):
+            pair_writer(osp.join(root, 'image'), osp.join(root, 'gt'), stem, size=(48, 64))
+        with open(osp.join(root, 'test.txt'), 'w') as f:
+            f.write('out_of_focus0002\n')
+        return dict(test_split_file=osp.join(root, 'test.txt'))
+    if name == 'dut':
+        for split in ('600S_Training', '500S-Testing'):
+            pair_writer(osp.join(root, 'DUT' + split), osp.join(root, 'DUT' + split.replace(
+                'S', 'GT', 1)), '0001', mask_suffix='.bmp', polarity='focus', size=(48, 64))
+        return {}
+    for split in ('train', 'test'):
+        pair_writer(osp.join(root, 'image'), osp.join(root, 'gt'), split, polarity='label',
+                    size=(48, 64))
+        with open(osp.join(root, f'{split}.txt'), 'w') as f:
+            f.write(split + '\n')
+    return {}
+
+
+@pytest.mark.parametrize('name', CONFIGS)
+def test_conventions(repo_root, name):
+    cfg = load(repo_root, name)
+    assert cfg.crop_size == (320, 320)
+    assert cfg.train_dataloader.batch_size == 4
+    assert cfg.val_evaluator == cfg.test_evaluator == dict(type='DefocusMetric')
+    assert [t['type'] for t in cfg.test_pipeline] == [
+        'LoadImageFromFile', 'LoadDefocusAnnotations', 'PackSegInputs']
+    assert cfg.tta_pipeline[1]['type'] == 'TestTimeAug'
+    assert 'Normalize' not in str(cfg.train_pipeline)  # done by the model's data_preprocessor
+    expected_root = dict(shi='data/shi', dut='data/dut', synthetic_defocus='data/synthetic_defocus')
+    assert cfg.data_root == expected_root[name]
+
+
+@pytest.mark.parametrize('name', CONFIGS)
+def test_pipelines_run_on_a_fake_copy(repo_root, tmp_path, pair_writer, name):
+    cfg = load(repo_root, name)
+    root = str(tmp_path / name)
+    extra = fake_copy(name, root, pair_writer)
+    train = DATASETS.build(dict(cfg.train_dataloader.dataset, data_root=root, **extra))
+    sample = train[0]
+    labels = sample['data_samples'].gt_sem_seg.data
+    assert sample['inputs'].shape[0] == 3 and sample['inputs'].dtype == torch.uint8
+    assert sample['inputs'].shape[1:] == labels.shape[1:]
+    assert max(labels.shape[1:]) <= 320
+    assert set(labels.unique().tolist()) <= {0, 1, 255} and 1 in labels and 0 in labels
+    test = DATASETS.build(dict(cfg.test_dataloader.dataset, data_root=root, **extra))
+    sample = test[0]
+    assert tuple(sample['inputs'].shape[1:]) == (48, 64)  # full resolution
+    tta = DATASETS.build(
+        dict(cfg.test_dataloader.dataset, data_root=root, pipeline=cfg.tta_pipeline, **extra))
+    augmented = tta[0]
+    assert len(augmented['inputs']) == 6  # 3 scales x 2 flips

@@ -1,0 +1,68 @@
+import os
+import os.path as osp
+
+import numpy as np
+import pytest
+from mmengine.dataset import Compose
+
+from mmseg.registry import DATASETS
+from mmseg_r2mrf.datasets import SHI_TEST_SPLIT
+
+LOAD = [dict(type='LoadImageFromFile', color_type='color_ignore_orientation'),
+        dict(type='LoadDefocusAnnotations')]
+# Stems with an upper-case .JPG in the original release (splits README).
+UPPER_CASE_JPG = {'out_of_focus0026', 'out_of_focus0027', 'out_of_focus0028',
+                  'out_of_focus0099', 'out_of_focus0103'}
+TRAIN_STEMS = ['out_of_focus0001', 'out_of_focus0002', 'out_of_focus0700']
+
+
+@pytest.fixture
+def shi_root(tmp_path, pair_writer):
+    """A fake Shi et al. release: the 100 test stems, 3 training ones and 2 motion images."""
+    root = str(tmp_path / 'shi')
+    with open(SHI_TEST_SPLIT) as f:
+        test_stems = [line.strip() for line in f if line.strip()]
+    for index, stem in enumerate(test_stems + TRAIN_STEMS + ['motion0001', 'motion0002']):
+        suffix = '.JPG' if stem in UPPER_CASE_JPG else '.jpg'
+        pair_writer(osp.join(root, 'image'), osp.join(root, 'gt'), stem, image_suffix=suffix,
+                    polarity='blur', size=(8, 10), seed=index)
+    return root
+
+
+def test_shipped_split_list_has_100_stems():
+    with open(SHI_TEST_SPLIT) as f:
+        stems = [line.strip() for line in f if line.strip()]
+    assert len(stems) == len(set(stems)) == 100
+    assert all(stem.startswith('out_of_focus') for stem in stems)
+
+
+@pytest.mark.parametrize('split,count', [('test', 100), ('train', 3), ('all', 103)])
+def test_splits_exclude_motion_and_each_other(shi_root, split, count):
+    dataset = DATASETS.build(dict(type='ShiDefocusDataset', data_root=shi_root, split=split))
+    stems = [osp.splitext(osp.basename(info['img_path']))[0] for info in dataset]
+    assert len(dataset) == count
+    assert not any(stem.startswith('motion') for stem in stems)
+    if split == 'train':
+        assert stems == TRAIN_STEMS
+    if split == 'test':
+        upper = {osp.splitext(osp.basename(info['img_path']))[0]
+                 for info in dataset if info['img_path'].endswith('.JPG')}
+        assert upper and upper == UPPER_CASE_JPG & set(stems)
+
+
+def test_labels_have_project_polarity(shi_root, label_of):
+    dataset = DATASETS.build(
+        dict(type='ShiDefocusDataset', data_root=shi_root, split='train', pipeline=LOAD))
+    sample = dataset[0]
+    assert sample['img'].shape == (8, 10, 3)
+    np.testing.assert_array_equal(sample['gt_seg_map'], label_of(8, 10))
+
+
+def test_split_list_naming_a_missing_file(shi_root):
+    with open(SHI_TEST_SPLIT) as f:
+        missing = f.readline().strip()
+    os.remove(osp.join(shi_root, 'image', missing + '.JPG'
+                       if missing in UPPER_CASE_JPG else missing + '.jpg'))
+    os.remove(osp.join(shi_root, 'gt', missing + '.png'))
+    with pytest.raises(FileNotFoundError, match=missing):
+        DATASETS.build(dict(type='ShiDefocusDataset', data_root=shi_root, split='test'))
