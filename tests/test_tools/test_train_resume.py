@@ -76,3 +76,12 @@ def test_test_tool_evaluates_the_checkpoint(runs, tmp_path):
     assert metrics, 'tools/test.py wrote no metrics file'
     with open(metrics[0]) as f:
         assert 'mIoU' in json.load(f)
+
+
+def test_amp_without_cuda_is_ignored_with_a_warning(runs, tmp_path):
+    if torch.cuda.is_available():
+        pytest.skip('CUDA present: --amp is honoured (covered on GPU machines)')
+    result = _train(tmp_path / 'amp', runs['data_root'], '--amp', '--cfg-options',
+                    'train_cfg.max_iters=1')
+    assert '--amp is ignored' in result.stdout + result.stderr
+    assert osp.exists(tmp_path / 'amp' / 'iter_1.pth')
