@@ -6,6 +6,7 @@ Configs load it with ``custom_imports = dict(imports=['mmseg_r2mrf'])``.
 """
 from . import compat  # noqa: F401  (must run before any mmseg module is imported)
 from . import datasets, engine, evaluation, models  # noqa: F401,E402
+from . import apis  # noqa: F401,E402  (DefocusDetector; after the registries)
 from .version import __version__  # noqa: E402
 
 __all__ = ['__version__']

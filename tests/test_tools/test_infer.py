@@ -1,0 +1,142 @@
+"""tools/infer.py: mixed folders, outputs, refusing to overwrite, clear errors, nothing partial."""
+import importlib.util
+import os
+import os.path as osp
+import subprocess
+import sys
+
+import cv2
+import numpy as np
+import pytest
+from tiny_detector import make_tiny_detector, textured_image
+
+from mmseg_r2mrf.apis import DefocusDetector
+
+REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+TOOL = osp.join(REPO_ROOT, 'tools', 'infer.py')
+
+
+@pytest.fixture(scope='module')
+def infer():
+    spec = importlib.util.spec_from_file_location('infer_tool', TOOL)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope='module')
+def tiny(tmp_path_factory):
+    return make_tiny_detector(str(tmp_path_factory.mktemp('tiny')))
+
+
+def _mixed_folder(folder) -> dict:
+    """png / jpg / bmp, grey and RGBA, different sizes; returns name -> (H, W)."""
+    os.makedirs(folder, exist_ok=True)
+    bgr = textured_image(40, 56, seed=1)
+    cv2.imwrite(osp.join(folder, 'colour.png'), bgr)
+    cv2.imwrite(osp.join(folder, 'photo.jpg'), textured_image(33, 47, seed=2))
+    cv2.imwrite(osp.join(folder, 'bitmap.bmp'), textured_image(24, 64, seed=3))
+    cv2.imwrite(osp.join(folder, 'grey.png'),
+                cv2.cvtColor(textured_image(50, 30, seed=4), cv2.COLOR_BGR2GRAY))
+    cv2.imwrite(osp.join(folder, 'alpha.png'),
+                cv2.cvtColor(textured_image(45, 45, seed=5), cv2.COLOR_BGR2BGRA))
+    with open(osp.join(folder, 'notes.txt'), 'w') as file:  # not an image: skipped
+        file.write('not an image')
+    return {'colour': (40, 56), 'photo': (33, 47), 'bitmap': (24, 64), 'grey': (50, 30),
+            'alpha': (45, 45)}
+
+
+def test_folder_of_mixed_images(tiny, tmp_path):
+    sizes = _mixed_folder(tmp_path / 'images')
+    out_dir = tmp_path / 'out'
+    result = subprocess.run(
+        [sys.executable, TOOL, *tiny, str(tmp_path / 'images'), '--out-dir', str(out_dir),
+         '--binary', '--overlay'], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert 'blur maps' in result.stderr  # the progress bar
+    expected = {f'{stem}{suffix}.png' for stem in sizes for suffix in ('', '_mask', '_overlay')}
+    assert set(os.listdir(out_dir)) == expected
+    detector = DefocusDetector(*tiny)
+    for stem, size in sizes.items():
+        blur_map = cv2.imread(str(out_dir / f'{stem}.png'), cv2.IMREAD_UNCHANGED)
+        assert blur_map.dtype == np.uint8 and blur_map.shape == size
+        image_path = next(str(p) for p in (tmp_path / 'images').iterdir() if p.stem == stem)
+        probability = detector.predict(image_path)
+        assert np.abs(blur_map.astype(float) - probability * 255).max() <= 0.5 + 1e-3
+        mask = cv2.imread(str(out_dir / f'{stem}_mask.png'), cv2.IMREAD_UNCHANGED)
+        np.testing.assert_array_equal(mask, np.where(probability >= 0.5, 255, 0))
+        overlay = cv2.imread(str(out_dir / f'{stem}_overlay.png'), cv2.IMREAD_UNCHANGED)
+        assert overlay.shape == (*size, 3)
+
+
+def test_single_file_and_glob(infer, tiny, tmp_path, capsys):
+    _mixed_folder(tmp_path / 'images')
+    assert infer.main([*tiny, str(tmp_path / 'images' / 'photo.jpg'),
+                       str(tmp_path / 'images' / '*.bmp'), '--out-dir',
+                       str(tmp_path / 'out')]) == 0
+    assert sorted(os.listdir(tmp_path / 'out')) == ['bitmap.png', 'photo.png']
+
+
+def test_refuses_to_overwrite_unless_forced(infer, tiny, tmp_path, capsys):
+    _mixed_folder(tmp_path / 'images')
+    out_dir = tmp_path / 'out'
+    out_dir.mkdir()
+    (out_dir / 'photo.png').write_bytes(b'precious')
+    argv = [*tiny, str(tmp_path / 'images'), '--out-dir', str(out_dir)]
+    assert infer.main(argv) == 1
+    assert '--force' in capsys.readouterr().err
+    assert os.listdir(out_dir) == ['photo.png']  # nothing else written
+    assert (out_dir / 'photo.png').read_bytes() == b'precious'
+    assert infer.main(argv + ['--force']) == 0
+    assert cv2.imread(str(out_dir / 'photo.png'), cv2.IMREAD_UNCHANGED).shape == (33, 47)
+
+
+def test_outputs_never_overwrite_inputs(infer, tiny, tmp_path, capsys):
+    _mixed_folder(tmp_path / 'images')
+    before = sorted(os.listdir(tmp_path / 'images'))
+    assert infer.main([*tiny, str(tmp_path / 'images'), '--out-dir', str(tmp_path / 'images'),
+                       '--force']) == 1
+    assert 'input image itself' in capsys.readouterr().err
+    assert sorted(os.listdir(tmp_path / 'images')) == before
+
+
+@pytest.mark.parametrize('case', ['missing path', 'empty folder', 'empty glob', 'junk image',
+                                  'truncated image', 'not an image', 'same output name',
+                                  'missing checkpoint'])
+def test_bad_inputs_write_nothing(infer, tiny, tmp_path, capsys, case):
+    _mixed_folder(tmp_path / 'images')
+    inputs, config, checkpoint = [str(tmp_path / 'images')], *tiny
+    culprit = None
+    if case == 'missing path':
+        culprit = str(tmp_path / 'nowhere.png')
+        inputs.append(culprit)
+    elif case == 'empty folder':
+        culprit = str(tmp_path / 'empty')
+        os.mkdir(culprit)
+        inputs.append(culprit)
+    elif case == 'empty glob':
+        culprit = str(tmp_path / 'images' / '*.tif')
+        inputs.append(culprit)
+    elif case == 'junk image':
+        culprit = str(tmp_path / 'images' / 'zz_junk.jpg')
+        with open(culprit, 'wb') as file:
+            file.write(b'\xff\xd8 not really a jpeg')
+    elif case == 'truncated image':
+        culprit = str(tmp_path / 'images' / 'zz_truncated.jpg')
+        ok, encoded = cv2.imencode('.jpg', textured_image(64, 64))
+        with open(culprit, 'wb') as file:
+            file.write(encoded.tobytes()[:len(encoded) // 2])
+    elif case == 'not an image':
+        culprit = str(tmp_path / 'images' / 'notes.txt')
+        inputs = [culprit]
+    elif case == 'same output name':
+        culprit = 'colour'
+        cv2.imwrite(str(tmp_path / 'images' / 'colour.jpg'), textured_image(20, 20))
+    elif case == 'missing checkpoint':
+        checkpoint = culprit = str(tmp_path / 'missing.pth')
+    out_dir = tmp_path / 'out'
+    assert infer.main([config, checkpoint, *inputs, '--out-dir', str(out_dir), '--binary',
+                       '--overlay']) == 1
+    error = capsys.readouterr().err
+    assert error.startswith('error: ') and culprit in error
+    assert not out_dir.exists()
