@@ -163,3 +163,27 @@ def test_without_head_the_head_keys_are_left_out_by_name(wheel_state_dict):
 def test_bad_arguments_are_refused(cfg):
     with pytest.raises(ValueError):
         MODELS.build(dict(type='EfficientNetLite', **cfg))
+
+
+def test_segmentor_init_weights_loads_the_wheel_and_trains(wheel_state_dict):
+    """The path a training run takes: the segmentor's init_weights reaches the backbone's."""
+    segmentor = MODELS.build(dict(
+        type='EncoderDecoder',
+        data_preprocessor=dict(type='SegDataPreProcessor', mean=[LITE_MEAN] * 3,
+                               std=[LITE_STD] * 3, bgr_to_rgb=True, size_divisor=32),
+        backbone=dict(type='EfficientNetLite', pretrained='imagenet'),
+        decode_head=dict(type='FCNHead', in_channels=40, in_index=2, channels=8, num_convs=1,
+                         concat_input=False, num_classes=2, out_channels=1, threshold=0.5,
+                         loss_decode=dict(type='CrossEntropyLoss', use_sigmoid=True)),
+        train_cfg=dict(), test_cfg=dict(mode='whole')))
+    segmentor.init_weights()
+    backbone_state = segmentor.backbone.state_dict()
+    torch.testing.assert_close(backbone_state['stages.3.2.expand_conv.conv.weight'],
+                               wheel_state_dict['_blocks.7._expand_conv.weight'])
+    from mmengine.structures import PixelData
+    from mmseg.structures import SegDataSample
+    sample = SegDataSample(gt_sem_seg=PixelData(data=torch.randint(0, 2, (1, 64, 64))))
+    sample.set_metainfo(dict(img_shape=(64, 64), ori_shape=(64, 64), pad_shape=(64, 64)))
+    losses = segmentor.loss(torch.randn(2, 3, 64, 64), [sample, sample])
+    sum(losses.values()).backward()
+    assert segmentor.backbone.stem.conv.weight.grad.abs().sum() > 0
