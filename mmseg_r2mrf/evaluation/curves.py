@@ -70,6 +70,8 @@ def plot_curves(results: Sequence[dict], path: str,
         path (str): The image to write (its extension picks the format).
         labels (Sequence[str], optional): Legend entries, one per result; no legend if None.
     """
+    if not results:
+        raise ValueError('plot_curves needs at least one result')
     if labels is not None and len(labels) != len(results):
         raise ValueError(f'{len(labels)} labels for {len(results)} results')
     # The object-oriented API: no pyplot, so no global backend or figure state is touched.
@@ -85,7 +87,7 @@ def plot_curves(results: Sequence[dict], path: str,
                 title=f"PR curve (positive: {', '.join(positives)})")
     f_axes.set(xlabel='Threshold t (floor(255 p) ≥ t)',
                ylabel=f"F-measure (β² = {', '.join(f'{b:g}' for b in beta2s)})",
-               xlim=(0, result['threshold'][-1]), ylim=(0, 1.02), title='F-measure curve')
+               xlim=(0, max(r['threshold'][-1] for r in results)), ylim=(0, 1.02), title='F-measure curve')
     for axes in (pr_axes, f_axes):
         axes.grid(True, alpha=0.3)
         if labels is not None:
