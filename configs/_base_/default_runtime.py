@@ -11,6 +11,8 @@ vis_backends = [dict(type='LocalVisBackend')]
 visualizer = dict(type='SegLocalVisualizer', vis_backends=vis_backends, name='visualizer')
 log_processor = dict(by_epoch=False)
 log_level = 'INFO'
+# `tools/test.py --tta`: mmseg's SegTTAModel applies the sigmoid twice to one-channel heads.
+tta_model = dict(type='DefocusTTAModel')
 # Restores dropout randomness on --resume, so a resumed run matches an uninterrupted one.
 custom_hooks = [dict(type='RandomStateHook')]
 load_from = None

@@ -1,0 +1,3 @@
+from .defocus_tta_model import DefocusTTAModel
+
+__all__ = ['DefocusTTAModel']
