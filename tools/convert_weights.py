@@ -149,35 +149,26 @@ def convert_densenet(state_dict: StateDict) -> Tuple[StateDict, dict]:
     for key, value in state_dict.items():
         match = _OLD_DENSENET_KEY.match(key)
         renamed[match.group(1) + match.group(2) if match else key] = value
-    rules = [
-        (r'features\.conv0\.(.+)', r'stem.0.\1'),
-        (r'features\.norm0\.(.+)', r'stem.1.\1'),
-        (r'features\.norm5\.(.+)', None),  # the last stage's norm, index known below
-        (r'features\.denseblock(\d+)\.denselayer(\d+)\.(.+)', None),
-        (r'features\.transition(\d+)\.(norm|conv)\.(.+)', None),
-    ]
     num_blocks = _count(list(renamed), r'features\.denseblock(\d+)\.')
+    # (torchvision pattern, mmpretrain name); numbered blocks/layers are 1-based in torchvision.
+    rules = [
+        (r'features\.conv0\.(.+)', lambda m: f'stem.0.{m[1]}'),
+        (r'features\.norm0\.(.+)', lambda m: f'stem.1.{m[1]}'),
+        (r'features\.denseblock(\d+)\.denselayer(\d+)\.(.+)',
+         lambda m: f'stages.{int(m[1]) - 1}.block.{int(m[2]) - 1}.{m[3]}'),
+        (r'features\.transition(\d+)\.(norm|conv)\.(.+)',
+         lambda m: f'transitions.{int(m[1]) - 1}.{m[2]}.{m[3]}'),
+        # The final norm is the first module of mmpretrain's last "transition".
+        (r'features\.norm5\.(.+)', lambda m: f'transitions.{num_blocks - 1}.0.{m[1]}'),
+    ]
     converted, used = OrderedDict(), set()
     for key, value in renamed.items():
-        if key.startswith('classifier.'):
-            continue
-        for pattern, replacement in rules:
+        for pattern, rename in rules:
             match = re.fullmatch(pattern, key)
-            if not match:
-                continue
-            if replacement is not None:
-                new_key = match.expand(replacement)
-            elif 'norm5' in pattern:
-                new_key = f'transitions.{num_blocks - 1}.0.{match.group(1)}'
-            elif 'denseblock' in pattern:
-                block, layer, rest = match.groups()
-                new_key = f'stages.{int(block) - 1}.block.{int(layer) - 1}.{rest}'
-            else:
-                block, layer, rest = match.groups()
-                new_key = f'transitions.{int(block) - 1}.{layer}.{rest}'
-            converted[new_key] = value
-            used.add(key)
-            break
+            if match:
+                converted[rename(match)] = value
+                used.add(key)
+                break
     _check_all_used(renamed, used, 'classifier.')
     growth = renamed['features.denseblock1.denselayer1.conv2.weight'].shape[0]
     depths = tuple(_count(list(renamed), rf'features\.denseblock{i}\.denselayer(\d+)\.')
