@@ -33,7 +33,6 @@ import numpy as np
 from tqdm import tqdm
 
 from mmseg_r2mrf.apis import DefocusDetector, read_image
-from mmseg_r2mrf.datasets.image_file_check import read_image_size
 
 IMAGE_EXTENSIONS = ('.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff', '.webp')
 OUTPUT_SUFFIXES = {'map': '', 'mask': '_mask', 'overlay': '_overlay'}
@@ -178,7 +177,7 @@ def validate(args: argparse.Namespace) -> Tuple[List[str], List[Dict[str, str]]]
         raise InputError(f'{args.out_dir}: --out-dir exists and is not a folder')
     images = collect_images(args.inputs)
     for path in tqdm(images, desc='checking images', unit='img', disable=len(images) < 20):
-        read_image_size(path, full_decode=True)  # ValueError naming the file
+        read_image(path)  # decodes all of it as inference will; ValueError naming the file
     kinds = ['map'] + (['mask'] if args.binary else []) + (['overlay'] if args.overlay else [])
     return images, plan_outputs(images, args.out_dir, kinds, args.force)
 
