@@ -5,7 +5,8 @@ disparity, elsewhere a random layout of foreground shapes over a tilted backgrou
 circle of confusion from disparity, layered disk blur composited far to near in linear light,
 then sensor noise, sRGB and JPEG after the blur. Labels: blurred where the blur radius exceeds
 ``blurred_radius`` (1.5 px), sharp below ``sharp_radius`` (0.75 px), ignored (255) in between
-and wherever a pixel mixes sharp and blurred layers (depth edges).
+and wherever a pixel mixes sharp and blurred layers (depth edges) or its own surface disagrees
+with the light that reaches it.
 """
 import json
 import os
@@ -45,7 +46,7 @@ class DefocusSample:
         image (np.ndarray): (H, W, 3) uint8 BGR image, as decoded from ``jpeg``.
         jpeg (bytes): The JPEG file.
         label (np.ndarray): (H, W) uint8, 0 = sharp, 1 = blurred, 255 = ignored.
-        radius (np.ndarray): (H, W) float32 blur radius seen at each pixel, in pixels.
+        radius (np.ndarray): (H, W) float32 blur radius (px) of the surface seen at each pixel.
         noise (np.ndarray): (H, W, 3) float32 sensor noise added, in sRGB units of [0, 1].
         settings (dict): Scale, crop, lens and sensor settings (JSON-serialisable).
     """
@@ -186,9 +187,13 @@ class SyntheticDefocusGenerator:
         render = render_layered_defocus(
             linear, disparity, focus, aperture, sharp_radius=self.sharp_radius,
             blurred_radius=self.blurred_radius)
+        # A pixel is labelled only if its own surface and nearly all the light reaching it
+        # agree: a sharp sliver drowned in a blurred foreground is as ambiguous as a radius
+        # between the two thresholds.
         label = np.full(disparity.shape, 255, np.uint8)
-        label[render.sharp_fraction >= self.purity] = 0
-        label[render.blurred_fraction >= self.purity] = 1
+        label[(render.sharp_fraction >= self.purity) & (render.radius < self.sharp_radius)] = 0
+        label[(render.blurred_fraction >= self.purity)
+              & (render.radius > self.blurred_radius)] = 1
         label, radius, blurred = label[inner], render.radius[inner], render.image[inner]
         # The sensor: noise over the whole frame after the optics, then sRGB and JPEG.
         shot = float(np.exp(rng.uniform(np.log(1e-5), np.log(2e-3))))

@@ -49,8 +49,9 @@ class LayeredDefocus:
 
     Attributes:
         image (np.ndarray): (H, W, 3) defocused linear image.
-        radius (np.ndarray): (H, W) blur radius seen at each pixel: the radii of the layers that
-            contribute to it, weighted as they are composited.
+        radius (np.ndarray): (H, W) blur radius of the surface seen at each pixel (the circle
+            of confusion of its own depth layer). Near a depth edge, light from a neighbouring
+            layer may mix in: see the two fractions.
         blurred_fraction (np.ndarray): (H, W) share of each pixel's colour that comes from
             layers blurred beyond ``blurred_radius``.
         sharp_fraction (np.ndarray): (H, W) share that comes from layers sharper than
@@ -97,13 +98,15 @@ def render_layered_defocus(image: np.ndarray,
     count = int(np.clip(np.ceil((high - low) * aperture / layer_step), 1, max_layers))
     index = np.clip(((disparity - low) / max(high - low, 1e-6) * count).astype(np.int32), 0,
                     count - 1)
-    # Premultiplied accumulators: colour (3), alpha, radius, blurred share, sharp share.
-    accum = np.zeros((height, width, 7), np.float32)
+    # Premultiplied accumulators: colour (3), alpha, blurred share, sharp share.
+    accum = np.zeros((height, width, 6), np.float32)
+    own_radius = np.zeros((height, width), np.float32)
     for layer in range(count):  # far (small disparity) to near
         mask = index == layer
         if not mask.any():
             continue
         radius = float(circle_of_confusion(disparity[mask].mean(), focus_disparity, aperture))
+        own_radius[mask] = radius
         kernel = disk_kernel(radius)
         half = kernel.shape[0] // 2
         # Blur only the layer's bounding box grown by the kernel: near shapes are small.
@@ -116,7 +119,7 @@ def render_layered_defocus(image: np.ndarray,
             premultiplied = cv2.filter2D(premultiplied, -1, kernel, borderType=cv2.BORDER_REFLECT)
         alpha = np.clip(premultiplied[..., 3], 0.0, 1.0)
         layer_values = np.dstack([
-            premultiplied, alpha * radius, alpha * float(radius > blurred_radius),
+            premultiplied, alpha * float(radius > blurred_radius),
             alpha * float(radius < sharp_radius)
         ])
         region = accum[top:bottom, left:right]
@@ -125,6 +128,6 @@ def render_layered_defocus(image: np.ndarray,
     coverage = np.maximum(accum[..., 3], 1e-6)
     return LayeredDefocus(
         image=accum[..., :3] / coverage[..., None],
-        radius=accum[..., 4] / coverage,
-        blurred_fraction=accum[..., 5] / coverage,
-        sharp_fraction=accum[..., 6] / coverage)
+        radius=own_radius,
+        blurred_fraction=accum[..., 4] / coverage,
+        sharp_fraction=accum[..., 5] / coverage)
