@@ -1,1 +1,2 @@
 
+from .r2mrf_head import R2MRFHead  # noqa: F401

@@ -1,1 +1,2 @@
 
+from .amdf import AMDF  # noqa: F401

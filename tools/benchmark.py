@@ -1,0 +1,253 @@
+"""Cost of a segmentor, part by part: parameters, MACs, latency per image and peak memory.
+
+Rows: the backbone, the neck + decode head (what runs on the backbone's features), and the
+whole model (backbone, neck, head: ``EncoderDecoder``'s tensor forward, no pre- or
+post-processing), measured side by side in one process on random input of ``--shape``.
+
+* Parameters and MACs: ``mmengine.analysis.get_model_complexity_info`` (its "flops" count one
+  multiply-accumulate each, so they are MACs). Operators it has no formula for (additions,
+  interpolation, pooling) count zero.
+* Latency: ``--warmup`` untimed runs, then ``--repeat`` timed runs of every part, interleaved
+  (backbone, neck + head, whole, backbone, ...) so that a machine's load changes hit every part
+  alike; the median divided by the batch size. CUDA runs are synchronised.
+* Peak memory: the largest amount of tensor memory that one forward pass holds beyond what was
+  allocated before it (weights and input excluded): on CUDA from the allocator's statistics,
+  on the CPU from the PyTorch profiler's allocation events.
+
+Example::
+
+    python tools/benchmark.py configs/r2mrf/r2mrf_resnext101_shi.py --shape 320 320
+    python tools/benchmark.py CONFIG --device cuda --repeat 50 --out cost.json
+"""
+import argparse
+import json
+import os
+import os.path as osp
+import statistics
+import time
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
+
+os.environ.setdefault('KINETO_LOG_LEVEL', '5')  # the CPU profiler's start-up chatter
+
+import torch  # noqa: E402
+from mmengine.analysis import get_model_complexity_info  # noqa: E402
+from mmengine.config import Config, DictAction  # noqa: E402
+from mmengine.registry import init_default_scope  # noqa: E402
+from torch import Tensor, nn  # noqa: E402
+from torch.profiler import ProfilerActivity, profile  # noqa: E402
+
+import mmseg_r2mrf  # noqa: F401,E402  (compatibility layer first, then the registries)
+
+
+class NeckAndHead(nn.Module):
+    """The part of a segmentor that runs on the backbone's features."""
+
+    def __init__(self, segmentor: nn.Module) -> None:
+        super().__init__()
+        self.neck = segmentor.neck if getattr(segmentor, 'with_neck', False) else None
+        self.decode_head = segmentor.decode_head
+
+    def forward(self, *feats: Tensor) -> Tensor:
+        x = self.neck(feats) if self.neck is not None else feats
+        return self.decode_head(x)
+
+
+class WholeModel(nn.Module):
+    """Backbone, neck and decode head: ``EncoderDecoder``'s tensor forward."""
+
+    def __init__(self, segmentor: nn.Module) -> None:
+        super().__init__()
+        self.segmentor = segmentor
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self.segmentor.decode_head(self.segmentor.extract_feat(x))
+
+
+def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description='Params, MACs, latency and peak memory of a '
+                                     'segmentor: backbone, neck + head, whole model')
+    parser.add_argument('config', help='config file')
+    parser.add_argument('--shape', type=int, nargs='+', default=[320, 320],
+                        help='input size: H W (or one number for a square); default 320 320')
+    parser.add_argument('--batch-size', type=int, default=1, help='images per forward pass')
+    parser.add_argument('--device', default='cpu',
+                        help="'cpu', 'cuda' or 'cuda:N'; default cpu")
+    parser.add_argument('--warmup', type=int, default=3, help='untimed runs first; default 3')
+    parser.add_argument('--repeat', type=int, default=10,
+                        help='timed runs; the median is reported; default 10')
+    parser.add_argument('--threads', type=int, default=None,
+                        help='torch CPU threads (default: torch\'s own choice)')
+    parser.add_argument('--out', help='also write the rows to this JSON file')
+    parser.add_argument('--overwrite', action='store_true', help='allow --out to replace a file')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        help='override settings of the config, key=value pairs')
+    args = parser.parse_args(argv)
+    if len(args.shape) == 1:
+        args.shape = args.shape * 2
+    if len(args.shape) != 2 or min(args.shape) < 1:
+        parser.error(f'--shape takes H W (or one size), got {args.shape}')
+    if args.batch_size < 1 or args.repeat < 1 or args.warmup < 0:
+        parser.error('--batch-size and --repeat must be >= 1 and --warmup >= 0')
+    if args.device.startswith('cuda') and not torch.cuda.is_available():
+        parser.error(f'--device {args.device}: CUDA is not available on this machine')
+    if args.out and osp.exists(args.out) and not args.overwrite:
+        parser.error(f'--out {args.out} exists; pass --overwrite to replace it')
+    return args
+
+
+def build_segmentor(config: str, cfg_options: Optional[dict] = None) -> nn.Module:
+    """Builds the config's model with random weights (no checkpoint is read).
+
+    Args:
+        config (str): Config file path.
+        cfg_options (dict, optional): ``--cfg-options`` overrides.
+
+    Returns:
+        nn.Module: The segmentor, in eval mode.
+    """
+    if not osp.isfile(config):
+        raise FileNotFoundError(f'config file {config} does not exist')
+    cfg = Config.fromfile(config)
+    if cfg_options:
+        cfg.merge_from_dict(cfg_options)
+    if 'model' not in cfg:
+        raise KeyError(f'{config} defines no `model`')
+    init_default_scope(cfg.get('default_scope', 'mmseg'))
+    from mmseg.registry import MODELS
+    return MODELS.build(cfg.model).eval()
+
+
+def _synchronize(device: torch.device) -> None:
+    if device.type == 'cuda':
+        torch.cuda.synchronize(device)
+
+
+def peak_memory_bytes(fn: Callable[[], object], device: torch.device) -> int:
+    """Largest tensor memory one call of ``fn`` holds beyond what existed before it.
+
+    Args:
+        fn (callable): One forward pass.
+        device (torch.device): Where it runs.
+
+    Returns:
+        int: Bytes.
+    """
+    if device.type == 'cuda':
+        _synchronize(device)
+        torch.cuda.reset_peak_memory_stats(device)
+        before = torch.cuda.memory_allocated(device)
+        fn()
+        _synchronize(device)
+        return torch.cuda.max_memory_allocated(device) - before
+    # The CPU allocator keeps no statistics: replay the profiler's allocations (attributed
+    # to the operator that made them) and frees in time order.
+    with profile(activities=[ProfilerActivity.CPU], profile_memory=True) as prof:
+        fn()
+    current = peak = 0
+    for event in sorted(prof.events(), key=lambda e: e.time_range.start):
+        current += event.self_cpu_memory_usage
+        peak = max(peak, current)
+    return peak
+
+
+def benchmark(segmentor: nn.Module,
+              shape: Sequence[int] = (320, 320),
+              batch_size: int = 1,
+              device: str = 'cpu',
+              warmup: int = 3,
+              repeat: int = 10) -> List[Dict[str, object]]:
+    """Measures the backbone, the neck + head and the whole model side by side.
+
+    Args:
+        segmentor (nn.Module): An ``EncoderDecoder``-like model (``backbone``,
+            ``decode_head``, optional ``neck``, ``extract_feat``).
+        shape (Sequence[int]): Input (height, width).
+        batch_size (int): Images per forward pass.
+        device (str): Torch device.
+        warmup (int): Untimed runs of each part.
+        repeat (int): Timed runs of each part.
+
+    Returns:
+        list[dict]: One row per part: ``part``, ``params``, ``macs``, ``latency_ms`` (median
+        per image), ``latency_runs_ms`` (every timed run, per image), ``peak_memory_mib``.
+    """
+    dev = torch.device(device)
+    segmentor = segmentor.to(dev).eval()
+    image = torch.randn(batch_size, 3, *shape, device=dev)
+    head_name = 'neck+head' if getattr(segmentor, 'with_neck', False) else 'head'
+    with torch.inference_mode():
+        feats = tuple(segmentor.backbone(image))
+    parts: List[Tuple[str, nn.Module, Tuple[Tensor, ...]]] = [
+        ('backbone', segmentor.backbone, (image, )),
+        (head_name, NeckAndHead(segmentor), feats),
+        ('whole', WholeModel(segmentor), (image, )),
+    ]
+
+    rows = []
+    for name, module, inputs in parts:
+        # MACs of one image, whatever the batch size.
+        one = tuple(x[:1] for x in inputs)
+        with torch.no_grad():
+            info = get_model_complexity_info(module, inputs=one, show_table=False,
+                                             show_arch=False)
+        with torch.inference_mode():
+            peak = peak_memory_bytes(lambda: module(*inputs), dev)
+        rows.append(dict(part=name, params=int(info['params']), macs=int(info['flops']),
+                         peak_memory_mib=peak / 2**20, latency_runs_ms=[]))
+
+    with torch.inference_mode():
+        for _ in range(warmup):
+            for _, module, inputs in parts:
+                module(*inputs)
+        for _ in range(repeat):
+            for row, (_, module, inputs) in zip(rows, parts):
+                _synchronize(dev)
+                start = time.perf_counter()
+                module(*inputs)
+                _synchronize(dev)
+                row['latency_runs_ms'].append(
+                    (time.perf_counter() - start) * 1000 / batch_size)
+    for row in rows:
+        row['latency_ms'] = statistics.median(row['latency_runs_ms'])
+    return rows
+
+
+def format_rows(rows: List[Dict[str, object]]) -> str:
+    """A Markdown table of the rows, plus the ratios of the head part to the backbone."""
+    lines = ['| part | params (M) | GMACs | latency / image (ms) | peak memory (MiB) |',
+             '| --- | ---: | ---: | ---: | ---: |']
+    for row in rows:
+        lines.append(f"| {row['part']} | {row['params'] / 1e6:.2f} | {row['macs'] / 1e9:.2f} "
+                     f"| {row['latency_ms']:.1f} | {row['peak_memory_mib']:.1f} |")
+    backbone, head = rows[0], rows[1]
+    if backbone['macs'] and backbone['latency_ms']:
+        lines.append(f"\n{head['part']} / backbone: MACs {head['macs'] / backbone['macs']:.2f}x, "
+                     f"latency {head['latency_ms'] / backbone['latency_ms']:.2f}x")
+    return '\n'.join(lines)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> List[Dict[str, object]]:
+    args = parse_args(argv)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    segmentor = build_segmentor(args.config, args.cfg_options)
+    rows = benchmark(segmentor, args.shape, args.batch_size, args.device, args.warmup,
+                     args.repeat)
+    device = args.device
+    if device.startswith('cuda'):
+        device += f' ({torch.cuda.get_device_name(torch.device(device))})'
+    else:
+        device += f' ({torch.get_num_threads()} threads)'
+    print(f'{args.config}: input {args.batch_size}x3x{args.shape[0]}x{args.shape[1]}, '
+          f'{device}, median of {args.repeat} runs after {args.warmup} warm-up runs')
+    print(format_rows(rows))
+    if args.out:
+        os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
+        with open(args.out, 'w') as f:
+            json.dump(dict(config=args.config, shape=list(args.shape),
+                           batch_size=args.batch_size, device=device, rows=rows), f, indent=2)
+    return rows
+
+
+if __name__ == '__main__':
+    main()
