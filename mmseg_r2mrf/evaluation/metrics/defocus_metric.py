@@ -98,15 +98,23 @@ def image_statistics(prob: np.ndarray, gt: np.ndarray, positive: str = 'blur') -
         quantised map on negative and positive pixels), ``fg``/``bg`` (positive and negative
         pixel counts), ``adp_tp``/``adp_fp`` and ``bin_tp``/``bin_fp`` (true and false
         positives at the adaptive threshold and at 0.5), and ``mae``.
+
+    Raises:
+        ValueError: ``gt`` holds a label other than 0, 1 and 255.
     """
     valid = gt != IGNORE_INDEX
+    label = gt == 1
     num_valid = int(np.count_nonzero(valid))
+    # Three masks instead of a np.unique per image: the check costs almost nothing.
+    if np.count_nonzero(label) + np.count_nonzero(gt == 0) != num_valid:
+        raise ValueError(f'ground-truth labels {np.unique(gt).tolist()}; expected 0 (in focus), '
+                         f'1 (blurred) and {IGNORE_INDEX} (ignored)')
     if num_valid == 0:
         return None
     if num_valid == gt.size:  # no copy when nothing is ignored (the usual case)
-        pred, label = prob, gt == 1
+        pred = prob
     else:
-        pred, label = prob[valid], gt[valid] == 1
+        pred, label = prob[valid], label[valid]
     if positive == 'focus':
         pred, label = 1 - pred, ~label  # 1 - p stays in the map's dtype, as in the tests
 
@@ -208,7 +216,10 @@ class DefocusMetric(BaseMetric):
 
     Args:
         beta2 (float): β² of the F-measure. Defaults to 0.3.
-        positive (str): The positive class, ``'blur'`` (default) or ``'focus'``.
+        positive (str): The positive class, ``'blur'`` (default) or ``'focus'``. ``'focus'``
+            scores ``1 - p`` (in the map's dtype) against ``1 - g`` on valid pixels, so its
+            levels are ``floor(255·(1 - p))``, not ``255 - floor(255·p)``: the same numbers as
+            pysodmetrics given ``1 - p`` and the in-focus mask.
         output_dir (str, optional): Where to save the mean curves and metrics
             (``defocus_curves.json``) and the PR and F-measure plot (``defocus_curves.png``).
             ``tools/test.py`` sets it to the run's log folder.
@@ -269,14 +280,13 @@ class DefocusMetric(BaseMetric):
                     f'{img_path}: prediction of size {prob.shape} and ground truth of size '
                     f'{gt.shape} differ; DefocusMetric does not resize: predict at the original '
                     'image size (EncoderDecoder.postprocess_result does)')
-            if np.count_nonzero((gt != 0) & (gt != 1) & (gt != IGNORE_INDEX)):
-                labels = np.unique(gt).tolist()
-                raise ValueError(f'{img_path}: ground-truth labels {labels}; DefocusMetric expects '
-                                 f'0 (in focus), 1 (blurred) and {IGNORE_INDEX} (ignored)')
+            try:
+                stats = image_statistics(prob, gt, self.positive)
+            except ValueError as error:
+                raise ValueError(f'{img_path}: {error}') from error
             if self.prediction_dir is not None:
                 self._save_prediction(prob, img_path)
-            self.results.append(dict(img_path=img_path,
-                                     stats=image_statistics(prob, gt, self.positive)))
+            self.results.append(dict(img_path=img_path, stats=stats))
 
     @staticmethod
     def _blur_probability(sample: dict, img_path: str) -> np.ndarray:
