@@ -25,8 +25,8 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         description='Plot PR and F-measure curves of DefocusMetric results; print a metric table')
     parser.add_argument('results', nargs='+', help='defocus_curves.json files')
     parser.add_argument('--labels', nargs='+',
-                        help='legend and table names, one per file (default: the last two folders of a '
-                             'defocus_curves.json, the file name of others)')
+                        help='legend and table names, one per file (default: the last two '
+                             'folders of a defocus_curves.json, the file name of others)')
     parser.add_argument('--out', default='curves.png',
                         help='the figure to write (png, pdf, svg...); default: curves.png')
     parser.add_argument('--overwrite', action='store_true', help='replace an existing --out')

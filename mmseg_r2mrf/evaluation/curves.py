@@ -87,7 +87,8 @@ def plot_curves(results: Sequence[dict], path: str,
                 title=f"PR curve (positive: {', '.join(positives)})")
     f_axes.set(xlabel='Threshold t (floor(255 p) ≥ t)',
                ylabel=f"F-measure (β² = {', '.join(f'{b:g}' for b in beta2s)})",
-               xlim=(0, max(r['threshold'][-1] for r in results)), ylim=(0, 1.02), title='F-measure curve')
+               xlim=(0, max(r['threshold'][-1] for r in results)), ylim=(0, 1.02),
+               title='F-measure curve')
     for axes in (pr_axes, f_axes):
         axes.grid(True, alpha=0.3)
         if labels is not None:
