@@ -229,7 +229,8 @@ class R2MRFHead(BaseDecodeHead):
                 if above is not None:
                     parts.append(resize_to(above, sizes[level], self.align_corners))
                 parts.append(amdfs[level])
-                refined = self._rrm(level, step)(torch.cat(parts, dim=1), prev[level])
+                refined = self._rrm(level, step)(torch.cat(parts, dim=1),
+                                                 prev[level] if self.residual else None)
                 sides[level].append(refined)
                 prev[level] = refined
                 above = refined

@@ -35,6 +35,12 @@ class StemOutputMixin:
         """Returns the max-pool layer that ends the stem."""
         raise NotImplementedError
 
+    def train(self, mode: bool = True) -> 'StemOutputMixin':
+        """The parent's ``train`` (which returns None in mmseg and mmpretrain), returning
+        ``self`` as ``nn.Module.train`` does, so that ``model.eval()`` can be chained."""
+        super().train(mode)
+        return self
+
     def forward(self, x: Tensor) -> Tuple[Tensor, ...]:
         """Runs the parent backbone and returns ``(stem, *stage_outputs)``.
 
