@@ -338,7 +338,11 @@ def write_synthetic_defocus(generator: SyntheticDefocusGenerator,
     bar = dict(total=len(jobs), desc='synthetic defocus', unit='img', disable=not progress)
     if workers > 1:
         import multiprocessing
-        with multiprocessing.Pool(workers, _init_worker, (generator, )) as pool:
+
+        # 'spawn', not 'fork': a process forked after OpenCV has run its thread pool can
+        # deadlock in the child (seen here under pytest). Workers get the generator pickled.
+        context = multiprocessing.get_context('spawn')
+        with context.Pool(workers, _init_worker, (generator, )) as pool:
             records = list(tqdm(pool.imap(_write_job, jobs, chunksize=4), **bar))
     else:
         records = [generator.write_sample(*job) for job in tqdm(jobs, **bar)]
