@@ -16,7 +16,7 @@ IMAGE_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff')
 
 
 def natural_key(stem: str) -> list:
-    """Sort key that puts ``2`` before ``10`` (Zhao et al.'s files are ``1.jpg`` .. ``1204.jpg``)."""
+    """Sort key that puts ``2`` before ``10`` (Zhao et al.'s files are ``1.jpg`` ...)."""
     return [int(part) if part.isdigit() else part.lower() for part in re.split(r'(\d+)', stem)]
 
 

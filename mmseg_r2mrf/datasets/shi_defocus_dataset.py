@@ -16,7 +16,7 @@ class ShiDefocusDataset(DefocusDataset):
     .. code-block:: none
 
         data/shi
-        ├── image   out_of_focus0001.jpg ... out_of_focus0704.jpg (some .JPG), motion0001.jpg ...
+        ├── image   out_of_focus0001.jpg ... out_of_focus0704.jpg (some .JPG), motion*.jpg
         └── gt      out_of_focus0001.png ... (0/255, 255 = blurred)
 
     The 296 ``motion*`` images (motion blur) are excluded. Split ``'test'`` is the 100 images of
