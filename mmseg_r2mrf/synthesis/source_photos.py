@@ -1,9 +1,7 @@
 """All-in-focus photographs that ship inside installed packages (no download at run time)."""
-import os.path as osp
 from dataclasses import dataclass
 from typing import Dict, Optional, Sequence
 
-import cv2
 import numpy as np
 
 #: Sharp photographs, by name. Photographs that already hold defocus (skimage's ``chelsea``,

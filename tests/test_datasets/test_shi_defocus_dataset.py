@@ -3,7 +3,6 @@ import os.path as osp
 
 import numpy as np
 import pytest
-from mmengine.dataset import Compose
 
 from mmseg.registry import DATASETS
 from mmseg_r2mrf.datasets import SHI_TEST_SPLIT
