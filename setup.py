@@ -50,7 +50,7 @@ setup(
     long_description=long_description,
     long_description_content_type='text/markdown',
     license='Apache License 2.0',
-    python_requires='>=3.9',
+    python_requires='>=3.10',
     packages=find_packages(include=['mmseg_r2mrf', 'mmseg_r2mrf.*']),
     package_data={'mmseg_r2mrf': ['datasets/splits/*.txt']},
     cmdclass={'build_py': BuildPyWithMim},
@@ -65,6 +65,7 @@ setup(
         'opencv-python>=4.7,<5',
         'scipy>=1.10,<2',
         'scikit-image>=0.21,<0.26',
+        'scikit-learn>=1.3,<2',  # the synthetic generator reads one photo through it
         'matplotlib>=3.7',
         'pillow>=10',
         'tqdm>=4.60',
@@ -74,7 +75,7 @@ setup(
     ],
     extras_require={
         'lite': ['mmcv-lite>=2.0.0,<2.2.0'],
-        'tests': ['pytest>=8', 'scikit-learn>=1.3,<2'],
+        'tests': ['pytest>=8'],
     },
     classifiers=[
         'License :: OSI Approved :: Apache Software License',

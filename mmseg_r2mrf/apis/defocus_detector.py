@@ -56,6 +56,10 @@ def _as_bgr(image: np.ndarray) -> np.ndarray:
                      f'{image.shape}')
 
 
+#: Pipeline steps that read ground truth, which inference does not have.
+ANNOTATION_LOADERS = ('LoadAnnotations', 'LoadDefocusAnnotations')
+
+
 class DefocusDetector:
     """Predict per-pixel defocus blur probabilities with a trained segmentor.
 
@@ -117,7 +121,8 @@ class DefocusDetector:
         pipeline = cfg.get('test_pipeline')
         if pipeline is None:
             pipeline = cfg.test_dataloader.dataset.pipeline
-        pipeline = [copy.deepcopy(t) for t in pipeline if t.get('type') != 'LoadAnnotations']
+        pipeline = [copy.deepcopy(t) for t in pipeline
+                    if t.get('type') not in ANNOTATION_LOADERS]
         if not pipeline or 'LoadImage' not in pipeline[0].get('type', ''):
             raise ValueError('the config test_pipeline must start with an image loader, got '
                              f'{pipeline[:1]}')
