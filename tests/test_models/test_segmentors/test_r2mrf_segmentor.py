@@ -13,7 +13,7 @@ def _loss_inputs(model, batch):
 def test_31_loss_terms_summed_and_gradients_reach_every_rrm_and_the_backbone(
         build_tiny, make_batch):
     model = build_tiny(num_steps=6).train()
-    inputs, samples = _loss_inputs(model, make_batch([(64, 64), (64, 64)]))
+    inputs, samples = _loss_inputs(model, make_batch([(32, 32), (32, 32)]))
     losses = model.loss(inputs, samples)
     loss_keys = [k for k in losses if 'loss' in k]
     assert len(loss_keys) == 31
