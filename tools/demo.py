@@ -14,11 +14,9 @@ Example::
     python tools/demo.py --max-iters 4 --num-train 8 --num-test 4   # a smoke run
 """
 import argparse
-import glob
 import json
 import os
 import os.path as osp
-import subprocess
 import sys
 import time
 
@@ -31,10 +29,11 @@ from mmseg_r2mrf.apis import DefocusDetector
 from mmseg_r2mrf.apis.evaluate import evaluate_predictor
 from mmseg_r2mrf.baselines import LaplacianEnergyBaseline
 from mmseg_r2mrf.evaluation import load_curves, metrics_table, plot_curves
+from mmseg_r2mrf.utils import (data_root_options, mim_path, newest, run_tool,
+                               train_and_test)
 from mmseg_r2mrf.visualization import save_prediction_sheet
 
-TOOLS = osp.dirname(osp.abspath(__file__))
-DEFAULT_CONFIG = osp.join(osp.dirname(TOOLS), 'configs', 'r2mrf', 'r2mrf_effnetlite0_synthetic.py')
+DEFAULT_CONFIG = osp.join(mim_path('configs'), 'r2mrf', 'r2mrf_effnetlite0_synthetic.py')
 #: The main job's targets (blurred region positive), from the project's issue tracker.
 TARGETS = dict(maxF=0.90, MAE=0.10)
 
@@ -50,18 +49,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--max-iters', type=int, help='training iterations (default: config)')
     parser.add_argument('--num-train', type=int, help='training crops to render')
     parser.add_argument('--num-test', type=int, help='test crops to render')
+    parser.add_argument('--size', type=int, help='side of the rendered crops')
     parser.add_argument('--sheet-images', type=int, default=6,
                         help='test images on the prediction sheet')
     return parser.parse_args()
-
-
-def run(tool: str, *args: str) -> None:
-    """Run one of our tools with this interpreter; stop the demo if it fails."""
-    command = [sys.executable, osp.join(TOOLS, tool), *args]
-    print('\n$ ' + ' '.join(command), flush=True)
-    result = subprocess.run(command)
-    if result.returncode != 0:
-        sys.exit(f'demo: {tool} failed (exit code {result.returncode}); see its output above')
 
 
 def ensure_data(args) -> None:
@@ -76,19 +67,9 @@ def ensure_data(args) -> None:
         extra += ['--num-train', str(args.num_train)]
     if args.num_test is not None:
         extra += ['--num-test', str(args.num_test)]
-    run('make_synthetic_defocus.py', args.data_root, *extra)
-
-
-def data_options(data_root: str) -> list:
-    return [f'{loader}.dataset.data_root={data_root}'
-            for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader')]
-
-
-def newest(pattern: str) -> str:
-    matches = sorted(glob.glob(pattern), key=osp.getmtime)
-    if not matches:
-        sys.exit(f'demo: nothing matches {pattern}')
-    return matches[-1]
+    if args.size is not None:
+        extra += ['--size', str(args.size)]
+    run_tool('make_synthetic_defocus.py', args.data_root, *extra)
 
 
 def main() -> None:
@@ -99,16 +80,11 @@ def main() -> None:
         sys.exit(f'demo: {work_dir} exists; choose a new --work-dir (nothing is overwritten)')
     ensure_data(args)
 
-    train_options = data_options(args.data_root)
+    options = data_root_options(args.data_root)
     if args.max_iters is not None:  # validation (and the best checkpoint) come at the end
-        train_options.append(f'train_cfg.max_iters={args.max_iters}')
-    run('train.py', args.config, '--work-dir', work_dir, '--cfg-options', *train_options)
+        options.append(f'train_cfg.max_iters={args.max_iters}')
+    model_curves = train_and_test(args.config, work_dir, options)
     checkpoint = newest(osp.join(work_dir, 'best_maxF_*.pth'))
-
-    test_dir = osp.join(work_dir, 'test')
-    run('test.py', args.config, checkpoint, '--work-dir', test_dir,
-        '--cfg-options', *data_options(args.data_root))
-    model_curves = newest(osp.join(test_dir, '*', 'defocus_curves.json'))
 
     print('\nEvaluating the classic baseline (local Laplacian energy) on the same split...')
     init_default_scope('mmseg')

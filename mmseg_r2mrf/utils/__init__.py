@@ -1,4 +1,8 @@
+from .jobs import data_root_options, newest, run_tool, train_and_test
 from .launch import load_config, set_local_rank
 from .mim import mim_path
 
-__all__ = ['load_config', 'mim_path', 'set_local_rank']
+__all__ = [
+    'data_root_options', 'load_config', 'mim_path', 'newest', 'run_tool', 'set_local_rank',
+    'train_and_test'
+]
