@@ -42,3 +42,11 @@ def test_installed_package_finds_its_configs(wheel, tmp_path):
     configs, tools = result.stdout.split()
     assert configs.startswith(str(target)) and configs.endswith('.mim/configs')
     assert tools.endswith('.mim/tools')
+
+
+def test_one_cv2_distribution():
+    """opencv-python (mmcv) and opencv-python-headless (pysodmetrics) would clash on cv2."""
+    from importlib import metadata
+    cv2_owners = {dist.metadata['Name'] for dist in metadata.distributions()
+                  if 'cv2/__init__.py' in {str(f) for f in (dist.files or [])}}
+    assert cv2_owners == {'opencv-python'}, cv2_owners

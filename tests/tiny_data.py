@@ -55,3 +55,13 @@ def run_tool(tool: str, *args: str, env: dict = None, timeout: int = 300):
         command = [sys.executable, osp.join(REPO_ROOT, 'tools', tool), *args]
     return subprocess.run(command, cwd=REPO_ROOT, env=full_env, capture_output=True,
                           text=True, timeout=timeout)
+
+
+def load_tool(tool: str):
+    """Import ``tools/<tool>.py`` as a module, to test its functions directly."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(f'tools_{tool}',
+                                                  osp.join(REPO_ROOT, 'tools', f'{tool}.py'))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

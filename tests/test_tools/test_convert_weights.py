@@ -4,7 +4,6 @@ Small, randomly initialised torchvision models of each family (ResNet-18, ResNeX
 VGG-11 with and without BN, DenseNet-121) are saved to disk like torchvision's ImageNet files;
 the big ones (ResNeXt-101 32x8d, VGG-16, DenseNet-161) take the same code path.
 """
-import importlib.util
 import os
 import os.path as osp
 import subprocess
@@ -12,21 +11,18 @@ import sys
 
 import mmseg_r2mrf  # noqa: F401  (mmcv-lite ops fallback before mmseg is imported)
 import pytest
+from tiny_data import REPO_ROOT, load_tool
 import torch
 import torchvision
 from mmpretrain.models.backbones import VGG, DenseNet
 from mmseg.models.backbones import ResNet, ResNeXt
 
-REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 TOOL = osp.join(REPO_ROOT, 'tools', 'convert_weights.py')
 
 
 @pytest.fixture(scope='module')
 def tool():
-    spec = importlib.util.spec_from_file_location('convert_weights', TOOL)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool('convert_weights')
 
 
 def _randomise_norms(model: torch.nn.Module, seed: int) -> torch.nn.Module:

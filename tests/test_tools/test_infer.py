@@ -1,5 +1,4 @@
 """tools/infer.py: mixed folders, outputs, refusing to overwrite, clear errors, nothing partial."""
-import importlib.util
 import os
 import os.path as osp
 import subprocess
@@ -8,20 +7,17 @@ import sys
 import cv2
 import numpy as np
 import pytest
+from tiny_data import REPO_ROOT, load_tool
 from tiny_detector import make_tiny_detector, textured_image
 
 from mmseg_r2mrf.apis import DefocusDetector
 
-REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 TOOL = osp.join(REPO_ROOT, 'tools', 'infer.py')
 
 
 @pytest.fixture(scope='module')
 def infer():
-    spec = importlib.util.spec_from_file_location('infer_tool', TOOL)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool('infer')
 
 
 @pytest.fixture(scope='module')

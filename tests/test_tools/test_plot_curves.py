@@ -1,5 +1,4 @@
 """tools/plot_curves.py: several curves files -> one figure with a legend and a Markdown table."""
-import importlib.util
 import os.path as osp
 import subprocess
 import sys
@@ -7,19 +6,16 @@ import sys
 import cv2
 import numpy as np
 import pytest
+from tiny_data import REPO_ROOT, load_tool
 
 from mmseg_r2mrf.evaluation import DefocusMetric
 
-REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 TOOL = osp.join(REPO_ROOT, 'tools', 'plot_curves.py')
 
 
 @pytest.fixture(scope='module')
 def tool():
-    spec = importlib.util.spec_from_file_location('plot_curves', TOOL)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool('plot_curves')
 
 
 def evaluate_to(folder, noise: float, seed: int = 0) -> dict:
