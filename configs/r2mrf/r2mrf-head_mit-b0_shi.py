@@ -5,21 +5,10 @@
 # mmseg's tools/model_converters/mit2mmseg.py go to pretrain/mit_b0.pth (or set
 # model.backbone.init_cfg.checkpoint); a missing file stops training with FileNotFoundError.
 _base_ = [
-    '../_base_/datasets/shi.py', '../_base_/default_runtime.py',
+    '../_base_/models/r2mrf.py', '../_base_/datasets/shi.py', '../_base_/default_runtime.py',
     '../_base_/schedules/schedule_6k.py'
 ]
-norm_cfg = dict(type='BN', requires_grad=True)
-data_preprocessor = dict(
-    type='SegDataPreProcessor',
-    mean=[123.675, 116.28, 103.53],
-    std=[58.395, 57.12, 57.375],
-    bgr_to_rgb=True,
-    pad_val=0,
-    seg_pad_val=255,
-    size_divisor=32)
 model = dict(
-    type='EncoderDecoder',
-    data_preprocessor=data_preprocessor,
     backbone=dict(
         type='MixVisionTransformer',
         in_channels=3,
@@ -36,15 +25,5 @@ model = dict(
         attn_drop_rate=0.0,
         drop_path_rate=0.1,
         init_cfg=dict(type='Pretrained', checkpoint='pretrain/mit_b0.pth')),
-    neck=dict(type='AMDF', in_channels=[32, 64, 160, 256], norm_cfg=norm_cfg),
-    decode_head=dict(
-        type='R2MRFHead',
-        in_channels=[32, 32, 32, 32, 32],  # four levels, then the AMDF
-        num_steps=6,
-        num_classes=2,
-        out_channels=1,
-        threshold=0.5,
-        norm_cfg=norm_cfg,
-        loss_decode=dict(type='CrossEntropyLoss', use_sigmoid=True, loss_weight=1.0)),
-    train_cfg=dict(),
-    test_cfg=dict(mode='whole'))
+    neck=dict(in_channels=[32, 64, 160, 256]),
+    decode_head=dict(in_channels=[32, 32, 32, 32, 32]))  # four levels, then the AMDF

@@ -68,3 +68,25 @@ def test_pipelines_run_on_a_fake_copy(repo_root, tmp_path, pair_writer, name):
         dict(cfg.test_dataloader.dataset, data_root=root, pipeline=cfg.tta_pipeline, **extra))
     augmented = tta[0]
     assert len(augmented['inputs']) == 6  # 3 scales x 2 flips
+
+
+@pytest.mark.parametrize('name,dataset_type,resize_scale', [
+    ('shi', 'ShiDefocusDataset', (640, 640)),
+    ('dut', 'DUTDefocusDataset', (480, 480)),
+    ('synthetic_defocus', 'SyntheticDefocusDataset', None),  # no resampling of blur radii
+])
+def test_loaders_use_the_bases_own_dataset_and_pipeline(repo_root, name, dataset_type,
+                                                        resize_scale):
+    # dut.py and synthetic_defocus.py inherit shi.py: nothing of Shi's may leak into them.
+    cfg = load(repo_root, name)
+    for loader in (cfg.train_dataloader, cfg.val_dataloader, cfg.test_dataloader):
+        assert loader.dataset.type == dataset_type
+        assert loader.dataset.data_root == cfg.data_root
+    assert cfg.train_dataloader.dataset.pipeline == cfg.train_pipeline
+    assert [cfg.train_dataloader.dataset.split, cfg.test_dataloader.dataset.split] == [
+        'train', 'test']
+    resizes = [t for t in cfg.train_pipeline if t['type'] == 'RandomResize']
+    assert [t['scale'] for t in resizes] == ([resize_scale] if resize_scale else [])
+    assert [t['type'] for t in cfg.train_pipeline if t['type'] != 'RandomResize'] == [
+        'LoadImageFromFile', 'LoadDefocusAnnotations', 'RandomRotate', 'RandomCrop',
+        'RandomFlip', 'PackSegInputs']

@@ -8,44 +8,13 @@
 # or use an mmpretrain DenseNet-161 checkpoint with
 #   --cfg-options model.backbone.init_cfg.checkpoint=PATH model.backbone.init_cfg.prefix=backbone.
 # A missing file stops training with FileNotFoundError naming it.
-norm_cfg = dict(type='BN', requires_grad=True)
-data_preprocessor = dict(
-    type='SegDataPreProcessor',
-    mean=[123.675, 116.28, 103.53],
-    std=[58.395, 57.12, 57.375],
-    bgr_to_rgb=True,
-    pad_val=0,
-    seg_pad_val=255,
-    size_divisor=32)
+_base_ = './r2mrf.py'
 model = dict(
-    type='EncoderDecoder',
-    data_preprocessor=data_preprocessor,
     backbone=dict(
         type='DenseNetWithStem',
         arch='161',
         out_indices=(0, 1, 2, 3),
         stem_output='after_pool',
-        norm_cfg=norm_cfg,
+        norm_cfg=dict(type='BN', requires_grad=True),
         init_cfg=dict(type='Pretrained', checkpoint='pretrain/densenet161.pth')),
-    neck=dict(
-        type='AMDF',
-        in_channels=[96, 192, 384, 1056, 2208],
-        level_channels=32,
-        out_channels=32,
-        out_level=0,
-        norm_cfg=norm_cfg),
-    decode_head=dict(
-        type='R2MRFHead',
-        in_channels=[32, 32, 32, 32, 32, 32],  # five levels, then the AMDF
-        channels=16,
-        num_steps=6,
-        kernel_sizes=(3, 5),
-        branch_resolution='level',
-        num_classes=2,
-        out_channels=1,
-        threshold=0.5,
-        norm_cfg=norm_cfg,
-        align_corners=False,
-        loss_decode=dict(type='CrossEntropyLoss', use_sigmoid=True, loss_weight=1.0)),
-    train_cfg=dict(),
-    test_cfg=dict(mode='whole'))
+    neck=dict(in_channels=[96, 192, 384, 1056, 2208]))
