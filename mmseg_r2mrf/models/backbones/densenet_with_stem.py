@@ -24,11 +24,10 @@ class DenseNetWithStem(StemOutputMixin, DenseNet):
     """
 
     def __init__(self, stem_output: str = 'after_pool', **kwargs) -> None:
-        self._init_stem_output(stem_output)
         kwargs.setdefault('out_indices', (0, 1, 2, 3))
         # mmpretrain rewrites negative indices in place: give it a list of its own.
         kwargs['out_indices'] = list(kwargs['out_indices'])
-        super().__init__(**kwargs)
+        super().__init__(stem_output=stem_output, **kwargs)
 
     def _stem_pool(self) -> nn.Module:
         # mmpretrain's stem is Sequential(conv 7x7 stride 2, norm, act, max-pool stride 2).

@@ -1,7 +1,6 @@
 """Five-level ResNet / ResNeXt: mmseg's backbones plus their stem as level 1 (R²MRF's F1)."""
 from mmseg.models.backbones import ResNet, ResNetV1c, ResNeXt
 from mmseg.registry import MODELS
-from torch import nn
 
 from ..utils import StemOutputMixin
 
@@ -20,13 +19,6 @@ class ResNetWithStem(StemOutputMixin, ResNet):
         **kwargs: Arguments of ResNet.
     """
 
-    def __init__(self, stem_output: str = 'after_pool', **kwargs) -> None:
-        self._init_stem_output(stem_output)
-        super().__init__(**kwargs)
-
-    def _stem_pool(self) -> nn.Module:
-        return self.maxpool
-
 
 @MODELS.register_module()
 class ResNeXtWithStem(StemOutputMixin, ResNeXt):
@@ -42,13 +34,6 @@ class ResNeXtWithStem(StemOutputMixin, ResNeXt):
         **kwargs: Arguments of ResNeXt.
     """
 
-    def __init__(self, stem_output: str = 'after_pool', **kwargs) -> None:
-        self._init_stem_output(stem_output)
-        super().__init__(**kwargs)
-
-    def _stem_pool(self) -> nn.Module:
-        return self.maxpool
-
 
 @MODELS.register_module()
 class ResNetV1cWithStem(StemOutputMixin, ResNetV1c):
@@ -60,10 +45,3 @@ class ResNetV1cWithStem(StemOutputMixin, ResNetV1c):
             (stride 2).
         **kwargs: Arguments of ResNetV1c.
     """
-
-    def __init__(self, stem_output: str = 'after_pool', **kwargs) -> None:
-        self._init_stem_output(stem_output)
-        super().__init__(**kwargs)
-
-    def _stem_pool(self) -> nn.Module:
-        return self.maxpool

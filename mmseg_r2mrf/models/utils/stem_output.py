@@ -13,27 +13,28 @@ class StemOutputMixin:
     parent ``forward`` and puts what it saw in front of the parent's outputs, so every
     depth, width and stem variant of the parent keeps working unchanged.
 
-    The subclass calls :meth:`_init_stem_output` in ``__init__`` and implements
-    :meth:`_stem_pool` (the stem's max-pool module).
+    A subclass whose stem's max-pool is not ``self.maxpool`` (the ResNet family's) overrides
+    :meth:`_stem_pool`.
 
-    ``stem_output``:
-
-    * ``'after_pool'`` (default): the stem after its max-pool (stride 4), as in the authors'
-      public lineage (R³Net, BR²Net).
-    * ``'before_pool'``: the stem before the max-pool (stride 2), the paper's "conv1".
+    Args:
+        stem_output (str): ``'after_pool'`` (default): the stem after its max-pool (stride 4),
+            as in the authors' public lineage (R³Net, BR²Net); ``'before_pool'``: the stem
+            before the max-pool (stride 2), the paper's "conv1".
+        **kwargs: Arguments of the parent backbone.
     """
 
     STEM_OUTPUTS = ('after_pool', 'before_pool')
 
-    def _init_stem_output(self, stem_output: str) -> None:
+    def __init__(self, stem_output: str = 'after_pool', **kwargs) -> None:
         if stem_output not in self.STEM_OUTPUTS:
             raise ValueError(f'{type(self).__name__}: stem_output must be one of '
                              f'{self.STEM_OUTPUTS}, got {stem_output!r}')
         self.stem_output = stem_output
+        super().__init__(**kwargs)
 
     def _stem_pool(self) -> nn.Module:
         """Returns the max-pool layer that ends the stem."""
-        raise NotImplementedError
+        return self.maxpool
 
     def train(self, mode: bool = True) -> 'StemOutputMixin':
         """The parent's ``train`` (which returns None in mmseg and mmpretrain), returning
