@@ -1,4 +1,5 @@
-"""mmseg imports and runs on mmcv-lite; compiled ops fail with a clear message."""
+"""mmseg imports and runs on mmcv-lite; compiled ops fail with a clear message; with full mmcv
+(tools/build_mmcv.sh) the layer stands aside."""
 import subprocess
 import sys
 import textwrap
@@ -9,9 +10,13 @@ import torch.nn.functional as F
 import torchvision
 from mmseg_r2mrf.compat.mmcv_ops import has_compiled_mmcv_ops, sigmoid_focal_loss
 
-pytestmark = pytest.mark.skipif(
-    has_compiled_mmcv_ops(), reason='full mmcv is installed: the fallback is not in use '
-    '(test_layer_does_nothing_with_full_mmcv covers that case)')
+# `make test` runs on mmcv-lite; the same suite run in an environment where tools/build_mmcv.sh
+# installed full mmcv checks the other side.
+lite_only = pytest.mark.skipif(
+    has_compiled_mmcv_ops(), reason='full mmcv is installed: the fallback is not in use')
+full_only = pytest.mark.skipif(
+    not has_compiled_mmcv_ops(), reason='mmcv-lite is installed (tools/build_mmcv.sh installs '
+    'full mmcv); test_layer_does_nothing_with_full_mmcv fakes it instead')
 
 
 def _python(code: str) -> subprocess.CompletedProcess:
@@ -19,6 +24,7 @@ def _python(code: str) -> subprocess.CompletedProcess:
                           text=True, timeout=120)
 
 
+@lite_only
 def test_mmseg_needs_the_layer_and_imports_with_it():
     bare = _python('import mmseg.utils')
     assert bare.returncode != 0 and "No module named 'mmcv._ext'" in bare.stderr
@@ -32,6 +38,7 @@ def test_mmseg_needs_the_layer_and_imports_with_it():
     assert plugged.stdout.strip().endswith('ok')
 
 
+@lite_only
 def test_point_sample_is_bilinear_grid_sample():
     from mmcv.ops import point_sample
     from mmseg.models.utils import point_sample as mmseg_point_sample  # module-level import
@@ -57,6 +64,7 @@ def test_sigmoid_focal_loss_matches_torchvision(reduction):
                                reference)
 
 
+@lite_only
 def test_mmseg_focal_loss_uses_the_fallback():
     from mmseg.models.losses import focal_loss
     assert focal_loss._sigmoid_focal_loss is sigmoid_focal_loss
@@ -65,6 +73,7 @@ def test_mmseg_focal_loss_uses_the_fallback():
     assert torch.isfinite(value) and value > 0
 
 
+@lite_only
 def test_compiled_ops_raise_a_clear_error():
     with pytest.raises(ModuleNotFoundError, match='full mmcv'):
         from mmcv.ops import DeformConv2d  # noqa: F401
@@ -90,3 +99,20 @@ def test_layer_does_nothing_with_full_mmcv(tmp_path):
     ''')
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.split() == ['False', 'False']
+
+
+@full_only
+def test_real_full_mmcv_is_left_untouched():
+    result = _python('''
+        import mmseg_r2mrf
+        import torch
+        import mmcv.ops
+        from mmcv.ops import RoIAlign, nms, point_sample
+        from mmseg.models.losses import focal_loss
+        boxes = torch.tensor([[0., 0., 10., 10.], [1., 1., 10., 10.], [20., 20., 30., 30.]])
+        _, keep = nms(boxes, torch.tensor([0.9, 0.8, 0.7]), iou_threshold=0.5)
+        print(keep.tolist(), point_sample.__module__,
+              focal_loss._sigmoid_focal_loss is mmcv.ops.sigmoid_focal_loss)
+    ''')
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == ['[0,', '2]', 'mmcv.ops.point_sample', 'True']
