@@ -5,15 +5,12 @@ Example::
     python tools/train.py configs/r2mrf/r2mrf_resnext101_shi.py --work-dir work_dirs/shi
 """
 import argparse
-import logging
 
 import mmseg_r2mrf  # noqa: F401  (compatibility layer first, then the registries)
-import torch
 from mmengine.config import DictAction
-from mmengine.logging import print_log
 from mmengine.runner import Runner
 from mmseg.registry import RUNNERS
-from mmseg_r2mrf.utils import load_config, set_local_rank
+from mmseg_r2mrf.utils import enable_amp, load_config, set_local_rank
 
 
 def parse_args() -> argparse.Namespace:
@@ -39,16 +36,7 @@ def main() -> None:
     cfg = load_config(args.config, args.launcher, args.cfg_options, args.work_dir)
 
     if args.amp:
-        if torch.cuda.is_available():
-            optim_type = cfg.optim_wrapper.get('type', 'OptimWrapper')
-            if optim_type not in ('OptimWrapper', 'AmpOptimWrapper'):
-                raise ValueError(f'--amp needs OptimWrapper, the config uses {optim_type}')
-            cfg.optim_wrapper.type = 'AmpOptimWrapper'
-            cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
-        else:
-            print_log('--amp is ignored: automatic mixed precision needs CUDA, and none is '
-                      'available. Training in float32.', logger='current',
-                      level=logging.WARNING)
+        enable_amp(cfg)
     cfg.resume = args.resume
 
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)

@@ -1,4 +1,5 @@
 """What tools/train.py and tools/test.py share: loading a config the way mmseg's tools do."""
+import logging
 import os
 import os.path as osp
 from typing import Optional
@@ -49,6 +50,33 @@ def load_config(config: str,
             type='MMDistributedDataParallel', device_ids=None, broadcast_buffers=False,
             find_unused_parameters=cfg.get('find_unused_parameters', False))
     return cfg
+
+
+def enable_amp(cfg: Config, cuda_available: Optional[bool] = None) -> bool:
+    """``--amp``: train with mmengine's ``AmpOptimWrapper`` where CUDA is present.
+
+    Without CUDA, automatic mixed precision is not applied: a warning says so and training
+    stays in float32.
+
+    Args:
+        cfg (Config): The training config, changed in place.
+        cuda_available (bool, optional): Whether CUDA can be used. Defaults to asking torch.
+
+    Returns:
+        bool: Whether mixed precision was enabled.
+    """
+    if cuda_available is None:
+        cuda_available = torch.cuda.is_available()
+    if not cuda_available:
+        print_log('--amp is ignored: automatic mixed precision needs CUDA, and none is '
+                  'available. Training in float32.', logger='current', level=logging.WARNING)
+        return False
+    optim_type = cfg.optim_wrapper.get('type', 'OptimWrapper')
+    if optim_type not in ('OptimWrapper', 'AmpOptimWrapper'):
+        raise ValueError(f'--amp needs OptimWrapper, the config uses {optim_type}')
+    cfg.optim_wrapper.type = 'AmpOptimWrapper'
+    cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+    return True
 
 
 def set_local_rank(local_rank: int) -> None:

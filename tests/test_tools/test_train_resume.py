@@ -5,7 +5,9 @@ import os.path as osp
 
 import pytest
 import torch
+from mmengine.config import Config
 from mmseg_r2mrf.compat import safe_load_checkpoint
+from mmseg_r2mrf.utils import enable_amp
 from tiny_data import TINY_CONFIG, make_tiny_seg_dataset, run_tool, tiny_data_options
 
 
@@ -21,9 +23,9 @@ def _scalars(work_dir: str) -> dict:
     return by_iter
 
 
-def _train(work_dir, data_root, *extra):
+def _train(work_dir, data_root, *extra, env=None):
     result = run_tool('train.py', TINY_CONFIG, '--work-dir', str(work_dir), *extra,
-                      '--cfg-options', *tiny_data_options(data_root))
+                      '--cfg-options', *tiny_data_options(data_root), env=env)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return result
 
@@ -79,9 +81,24 @@ def test_test_tool_evaluates_the_checkpoint(runs, tmp_path):
 
 
 def test_amp_without_cuda_is_ignored_with_a_warning(runs, tmp_path):
-    if torch.cuda.is_available():
-        pytest.skip('CUDA present: --amp is honoured (covered on GPU machines)')
+    # CUDA hidden, so that the CPU path is what runs on any machine.
     result = _train(tmp_path / 'amp', runs['data_root'], '--amp', '--cfg-options',
-                    'train_cfg.max_iters=1')
+                    'train_cfg.max_iters=1', env={'CUDA_VISIBLE_DEVICES': ''})
     assert '--amp is ignored' in result.stdout + result.stderr
     assert osp.exists(tmp_path / 'amp' / 'iter_1.pth')
+
+
+def test_amp_with_cuda_switches_to_the_amp_optim_wrapper():
+    # The CUDA branch of --amp, on the config alone (training with it needs a GPU).
+    cfg = Config.fromfile(TINY_CONFIG)
+    assert enable_amp(cfg, cuda_available=True)
+    assert cfg.optim_wrapper.type == 'AmpOptimWrapper'
+    assert cfg.optim_wrapper.loss_scale == 'dynamic'
+    assert cfg.optim_wrapper.optimizer.type == 'SGD'  # the rest of the wrapper is kept
+    unchanged = Config.fromfile(TINY_CONFIG)
+    assert not enable_amp(unchanged, cuda_available=False)
+    assert unchanged.optim_wrapper.type == 'OptimWrapper'
+    other = Config.fromfile(TINY_CONFIG)
+    other.optim_wrapper.type = 'ApexOptimWrapper'
+    with pytest.raises(ValueError, match='ApexOptimWrapper'):
+        enable_amp(other, cuda_available=True)
