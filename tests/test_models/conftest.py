@@ -96,6 +96,23 @@ def make_batch():
 
 
 @pytest.fixture
+def run_beside_parent():
+    """Runs a ``*WithStem`` backbone and its parent class, given the same weights, on one input.
+
+    Returns ``(outputs of the backbone, outputs of the parent)``, both in eval mode.
+    """
+
+    def run(model: torch.nn.Module, parent: torch.nn.Module, x: torch.Tensor):
+        parent.load_state_dict(model.state_dict())
+        model.eval()
+        parent.eval()
+        with torch.no_grad():
+            return model(x), parent(x)
+
+    return run
+
+
+@pytest.fixture
 def build_tiny():
     """Builds :func:`_tiny_r2mrf_cfg` through the registry with a fixed seed."""
     from mmseg.registry import MODELS

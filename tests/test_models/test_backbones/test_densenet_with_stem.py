@@ -8,16 +8,12 @@ from mmseg.registry import MODELS
 TINY_ARCH = dict(growth_rate=4, depths=[1, 2, 2, 1], init_channels=8)
 
 
-def test_five_levels_and_stages_unchanged():
+def test_five_levels_and_stages_unchanged(run_beside_parent):
     torch.manual_seed(0)
-    model = MODELS.build(dict(type='DenseNetWithStem', arch=TINY_ARCH)).eval()
-    reference = DenseNet(arch=TINY_ARCH, out_indices=(0, 1, 2, 3))
-    reference.load_state_dict(model.state_dict())
-    reference.eval()
+    model = MODELS.build(dict(type='DenseNetWithStem', arch=TINY_ARCH))
     x = torch.randn(3, 3, 64, 96)
+    outs, stages = run_beside_parent(model, DenseNet(arch=TINY_ARCH, out_indices=(0, 1, 2, 3)), x)
     with torch.no_grad():
-        outs = model(x)
-        stages = reference(x)
         stem = model.stem(x)
     # Channels: 8, then (8 + 4) // 2 = 6, (6 + 8) // 2 = 7, (7 + 8) // 2 = 7, 7 + 4 = 11.
     assert [tuple(o.shape) for o in outs] == [(3, 8, 16, 24), (3, 6, 8, 12), (3, 7, 4, 6),

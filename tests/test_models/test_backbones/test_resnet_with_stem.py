@@ -18,17 +18,10 @@ def _shapes(outs):
     ('ResNeXtWithStem', ResNeXt, TINY_X),
     ('ResNetV1cWithStem', ResNetV1c, TINY),
 ])
-def test_five_levels_and_stages_unchanged(type_, parent, kwargs):
+def test_five_levels_and_stages_unchanged(type_, parent, kwargs, run_beside_parent):
     torch.manual_seed(0)
     model = MODELS.build(dict(type=type_, **kwargs))
-    model.eval()
-    reference = parent(**kwargs)
-    reference.load_state_dict(model.state_dict())
-    reference.eval()
-    x = torch.randn(3, 3, 64, 96)
-    with torch.no_grad():
-        outs = model(x)
-        stages = reference(x)
+    outs, stages = run_beside_parent(model, parent(**kwargs), torch.randn(3, 3, 64, 96))
     assert len(outs) == 5
     # Level 1 is the stem after max-pool: stride 4, stem channels.
     assert tuple(outs[0].shape) == (3, kwargs['stem_channels'], 16, 24)
