@@ -13,11 +13,12 @@ import argparse
 import os.path as osp
 import shlex
 import sys
-import time
+from typing import Tuple
 
 import mmseg_r2mrf  # noqa: F401
 from mmseg_r2mrf.evaluation import load_curves
-from mmseg_r2mrf.utils import data_root_options, mim_path, train_and_test
+from mmseg_r2mrf.utils import (MAIN_JOB_CONFIG, SYNTHETIC_DATA_ROOT, data_root_options,
+                               new_work_dir, train_and_test)
 
 #: Name -> --cfg-options of each variant of Table 3 that we run.
 VARIANTS = {
@@ -32,9 +33,8 @@ START, END = '<!-- ablation:start -->', '<!-- ablation:end -->'
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    parser.add_argument('--config', default=osp.join(
-        mim_path('configs'), 'r2mrf', 'r2mrf_effnetlite0_synthetic.py'))
-    parser.add_argument('--data-root', default='data/synthetic_defocus',
+    parser.add_argument('--config', default=MAIN_JOB_CONFIG)
+    parser.add_argument('--data-root', default=SYNTHETIC_DATA_ROOT,
                         help='made with tools/make_synthetic_defocus.py')
     parser.add_argument('--work-dir', help='new folder (default: work_dirs/ablation/<time>)')
     parser.add_argument('--max-iters', type=int, help='training iterations of each variant '
@@ -53,15 +53,24 @@ def ablation_table(rows: dict, command: str) -> str:
     return '\n'.join(lines) + f'\n\nProduced by `{command}`.\n'
 
 
-def replace_between_markers(path: str, text: str) -> None:
-    """Put ``text`` between the ablation markers of ``path``, leaving the rest untouched."""
+def split_at_markers(path: str) -> Tuple[str, str]:
+    """The text of ``path`` before its ablation start marker and after its end marker.
+
+    Raises:
+        ValueError: If ``path`` lacks one start marker followed by one end marker.
+    """
     with open(path, encoding='utf-8') as f:
         content = f.read()
     if content.count(START) != 1 or content.count(END) != 1 or \
             content.index(START) > content.index(END):
         raise ValueError(f'{path} needs one {START} line followed by one {END} line')
     head, rest = content.split(START)
-    _, tail = rest.split(END)
+    return head, rest.split(END)[1]
+
+
+def replace_between_markers(path: str, text: str) -> None:
+    """Put ``text`` between the ablation markers of ``path``, leaving the rest untouched."""
+    head, tail = split_at_markers(path)
     with open(path, 'w', encoding='utf-8') as f:
         f.write(f'{head}{START}\n{text}{END}{tail}')
 
@@ -71,18 +80,14 @@ def main() -> None:
     if not osp.isdir(args.data_root):
         sys.exit(f'ablation: no synthetic set in {args.data_root}; make it with '
                  f'python tools/make_synthetic_defocus.py {args.data_root}')
-    if args.readme:  # fail now rather than after hours of training
-        replace_between_markers(args.readme, '')
-    work_dir = args.work_dir or osp.join('work_dirs', 'ablation', time.strftime('%Y%m%d_%H%M%S'))
-    if osp.exists(work_dir):
-        sys.exit(f'ablation: {work_dir} exists; choose a new --work-dir')
-    base_options = data_root_options(args.data_root)
-    if args.max_iters is not None:
-        base_options.append(f'train_cfg.max_iters={args.max_iters}')
+    work_dir = new_work_dir('ablation', args.work_dir)
+    if args.readme:  # fail now rather than after hours of training; the file is written last
+        split_at_markers(args.readme)
+    base_options = data_root_options(args.data_root, args.max_iters)
     rows = {}
     for index, name in enumerate(args.variants):
-        curves = train_and_test(args.config, osp.join(work_dir, f'variant{index}'),
-                                base_options + VARIANTS[name])
+        _, curves = train_and_test(args.config, osp.join(work_dir, f'variant{index}'),
+                                   base_options + VARIANTS[name])
         rows[name] = load_curves(curves)['metrics']
     command = 'python tools/ablation.py ' + ' '.join(shlex.quote(a) for a in sys.argv[1:])
     table = ablation_table(rows, command.strip())

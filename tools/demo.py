@@ -21,19 +21,17 @@ import sys
 import time
 
 import mmseg_r2mrf  # noqa: F401
-import numpy as np
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmseg.registry import DATASETS
 from mmseg_r2mrf.apis import DefocusDetector
 from mmseg_r2mrf.apis.evaluate import evaluate_predictor
 from mmseg_r2mrf.baselines import LaplacianEnergyBaseline
-from mmseg_r2mrf.evaluation import load_curves, metrics_table, plot_curves
-from mmseg_r2mrf.utils import (data_root_options, mim_path, newest, run_tool,
-                               train_and_test)
+from mmseg_r2mrf.evaluation import CURVES_JSON, load_curves, metrics_table, plot_curves
+from mmseg_r2mrf.utils import (MAIN_JOB_CONFIG, SYNTHETIC_DATA_ROOT, data_root_options,
+                               new_work_dir, newest, run_tool, train_and_test)
 from mmseg_r2mrf.visualization import save_prediction_sheet
 
-DEFAULT_CONFIG = osp.join(mim_path('configs'), 'r2mrf', 'r2mrf_effnetlite0_synthetic.py')
 #: The main job's targets (blurred region positive), from the project's issue tracker.
 TARGETS = dict(maxF=0.90, MAE=0.10)
 
@@ -41,8 +39,8 @@ TARGETS = dict(maxF=0.90, MAE=0.10)
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('--config', default=DEFAULT_CONFIG, help='model config')
-    parser.add_argument('--data-root', default='data/synthetic_defocus',
+    parser.add_argument('--config', default=MAIN_JOB_CONFIG, help='model config')
+    parser.add_argument('--data-root', default=SYNTHETIC_DATA_ROOT,
                         help='synthetic set; rendered there if missing, reused if present')
     parser.add_argument('--work-dir', help='results folder (default: '
                         'work_dirs/demo/<timestamp>); must not exist yet')
@@ -75,16 +73,12 @@ def ensure_data(args) -> None:
 def main() -> None:
     args = parse_args()
     started = time.time()
-    work_dir = args.work_dir or osp.join('work_dirs', 'demo', time.strftime('%Y%m%d_%H%M%S'))
-    if osp.exists(work_dir):
-        sys.exit(f'demo: {work_dir} exists; choose a new --work-dir (nothing is overwritten)')
+    work_dir = new_work_dir('demo', args.work_dir)
     ensure_data(args)
 
-    options = data_root_options(args.data_root)
-    if args.max_iters is not None:  # validation (and the best checkpoint) come at the end
-        options.append(f'train_cfg.max_iters={args.max_iters}')
-    model_curves = train_and_test(args.config, work_dir, options)
-    checkpoint = newest(osp.join(work_dir, 'best_maxF_*.pth'))
+    # mmengine also validates at the last iteration: a shortened run keeps a best checkpoint.
+    checkpoint, model_curves = train_and_test(
+        args.config, work_dir, data_root_options(args.data_root, args.max_iters))
 
     print('\nEvaluating the classic baseline (local Laplacian energy) on the same split...')
     init_default_scope('mmseg')
@@ -95,7 +89,7 @@ def main() -> None:
     baseline_dir = osp.join(work_dir, 'baseline')
     os.makedirs(baseline_dir)
     evaluate_predictor(baseline, dataset, output_dir=baseline_dir)
-    baseline_curves = osp.join(baseline_dir, 'defocus_curves.json')
+    baseline_curves = osp.join(baseline_dir, CURVES_JSON)
 
     results = [load_curves(model_curves), load_curves(baseline_curves)]
     labels = ['R²MRF (EfficientNet-Lite0)', 'Laplacian energy baseline']
@@ -146,5 +140,4 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-    np.set_printoptions(precision=4)
     main()

@@ -1,5 +1,7 @@
-from . import metrics  # noqa: F401
 from .curves import load_curves, metrics_table, plot_curves, save_curves
-from .metrics import DefocusMetric
+from .metrics import CURVES_JSON, CURVES_PNG, DefocusMetric
 
-__all__ = ['DefocusMetric', 'load_curves', 'metrics_table', 'plot_curves', 'save_curves']
+__all__ = [
+    'CURVES_JSON', 'CURVES_PNG', 'DefocusMetric', 'load_curves', 'metrics_table', 'plot_curves',
+    'save_curves'
+]

@@ -3,9 +3,15 @@ import glob
 import os.path as osp
 import subprocess
 import sys
-from typing import List
+import time
+from typing import List, Optional, Tuple
 
+from ..evaluation.metrics.defocus_metric import CURVES_JSON
 from .mim import mim_path
+
+#: The main job's config and data: R²MRF on EfficientNet-Lite0, the synthetic defocus set.
+MAIN_JOB_CONFIG = osp.join(mim_path('configs'), 'r2mrf', 'r2mrf_effnetlite0_synthetic.py')
+SYNTHETIC_DATA_ROOT = 'data/synthetic_defocus'
 
 
 def run_tool(tool: str, *args: str) -> None:
@@ -25,14 +31,41 @@ def newest(pattern: str) -> str:
     return matches[-1]
 
 
-def data_root_options(data_root: str) -> List[str]:
-    """``--cfg-options`` that point every dataloader of a config at ``data_root``."""
-    return [f'{loader}.dataset.data_root={data_root}'
-            for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader')]
+def new_work_dir(job: str, work_dir: Optional[str] = None) -> str:
+    """``work_dir``, or ``work_dirs/<job>/<timestamp>``; exit if it exists (nothing is reused).
+
+    Args:
+        job (str): Name of the job, e.g. ``'demo'``.
+        work_dir (str, optional): The folder the user asked for.
+
+    Returns:
+        str: A folder that does not exist yet.
+    """
+    work_dir = work_dir or osp.join('work_dirs', job, time.strftime('%Y%m%d_%H%M%S'))
+    if osp.exists(work_dir):
+        sys.exit(f'{job}: {work_dir} exists; choose a new --work-dir (nothing is overwritten)')
+    return work_dir
 
 
-def train_and_test(config: str, work_dir: str, options: List[str]) -> str:
-    """Train ``config`` into ``work_dir``, test its best checkpoint, return the curves file.
+def data_root_options(data_root: str, max_iters: Optional[int] = None) -> List[str]:
+    """``--cfg-options`` that point every dataloader of a config at ``data_root``.
+
+    Args:
+        data_root (str): Dataset folder.
+        max_iters (int, optional): Training iterations, if not the config's.
+
+    Returns:
+        list[str]: ``key=value`` options.
+    """
+    options = [f'{loader}.dataset.data_root={data_root}'
+               for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader')]
+    if max_iters is not None:
+        options.append(f'train_cfg.max_iters={max_iters}')
+    return options
+
+
+def train_and_test(config: str, work_dir: str, options: List[str]) -> Tuple[str, str]:
+    """Train ``config`` into ``work_dir``, test its best checkpoint.
 
     Args:
         config (str): Config path.
@@ -40,10 +73,11 @@ def train_and_test(config: str, work_dir: str, options: List[str]) -> str:
         options (list[str]): ``--cfg-options`` for both tools.
 
     Returns:
-        str: The ``defocus_curves.json`` that DefocusMetric wrote for the test.
+        tuple[str, str]: The best checkpoint, and the curves file (``defocus_curves.json``)
+        that DefocusMetric wrote for its test.
     """
     run_tool('train.py', config, '--work-dir', work_dir, '--cfg-options', *options)
     checkpoint = newest(osp.join(work_dir, 'best_maxF_*.pth'))
     test_dir = osp.join(work_dir, 'test')
     run_tool('test.py', config, checkpoint, '--work-dir', test_dir, '--cfg-options', *options)
-    return newest(osp.join(test_dir, '*', 'defocus_curves.json'))
+    return checkpoint, newest(osp.join(test_dir, '*', CURVES_JSON))

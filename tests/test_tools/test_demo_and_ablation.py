@@ -34,10 +34,11 @@ def test_demo_leaves_every_result_and_says_where(demo_run):
     assert 'Laplacian energy baseline' in (work_dir / 'metrics.md').read_text()
 
 
-def test_demo_never_reuses_a_work_dir(demo_run):
-    result = run_tool('demo.py', '--data-root', str(demo_run['data_root']),
-                      '--work-dir', str(demo_run['work_dir']))
+def test_demo_never_reuses_a_work_dir(tmp_path):
+    result = run_tool('demo.py', '--data-root', str(tmp_path / 'data'), '--work-dir',
+                      str(tmp_path))
     assert result.returncode != 0 and 'exists' in result.stderr
+    assert not (tmp_path / 'data').exists()  # stopped before rendering anything
 
 
 def test_ablation_writes_its_table_between_the_markers(demo_run, tmp_path):
@@ -62,3 +63,18 @@ def test_ablation_checks_the_markers_before_training(tmp_path):
                       '--readme', str(readme))
     assert result.returncode != 0 and 'ablation:start' in result.stderr
     assert readme.read_text() == 'no markers here\n'
+
+
+def test_ablation_that_fails_leaves_the_readme_as_it_was(tmp_path):
+    readme = tmp_path / 'README.md'
+    readme.write_text(ABLATION_README)
+    (tmp_path / 'data').mkdir()
+    (tmp_path / 'work').mkdir()  # an existing work dir stops the run
+    result = run_tool('ablation.py', '--data-root', str(tmp_path / 'data'),
+                      '--work-dir', str(tmp_path / 'work'), '--readme', str(readme))
+    assert result.returncode != 0 and 'exists' in result.stderr
+    # The training of an empty data folder fails too: the table stays until one replaces it.
+    result = run_tool('ablation.py', '--data-root', str(tmp_path / 'data'), '--work-dir',
+                      str(tmp_path / 'new_work'), '--readme', str(readme), '--max-iters', '1')
+    assert result.returncode != 0
+    assert readme.read_text() == ABLATION_README

@@ -1,3 +1,3 @@
-from .defocus_metric import DefocusMetric, image_statistics, reduce_statistics
+from .defocus_metric import CURVES_JSON, CURVES_PNG, DefocusMetric
 
-__all__ = ['DefocusMetric', 'image_statistics', 'reduce_statistics']
+__all__ = ['CURVES_JSON', 'CURVES_PNG', 'DefocusMetric']
