@@ -4,6 +4,6 @@ from .launch import enable_amp, load_config, set_local_rank
 from .mim import mim_path
 
 __all__ = [
-    'MAIN_JOB_CONFIG', 'SYNTHETIC_DATA_ROOT', 'data_root_options', 'new_work_dir', 'enable_amp', 'load_config', 'mim_path', 'newest', 'run_tool',
-    'set_local_rank', 'train_and_test'
+    'MAIN_JOB_CONFIG', 'SYNTHETIC_DATA_ROOT', 'data_root_options', 'enable_amp', 'load_config',
+    'mim_path', 'new_work_dir', 'newest', 'run_tool', 'set_local_rank', 'train_and_test'
 ]
