@@ -6,12 +6,13 @@ Applied once, when :mod:`mmseg_r2mrf` is imported, before any mmseg module:
   pure-PyTorch ops that mmseg imports at module level, and every compiled op raises a
   ``ModuleNotFoundError`` that says to install full mmcv. With full mmcv it does nothing.
 * :mod:`.checkpoint`: mmengine 0.10.7 calls ``torch.load`` without ``weights_only``; torch >= 2.6
-  loads with ``weights_only=True``. We keep that safety and allow-list exactly the classes that
-  mmengine checkpoints contain, and turn a refused checkpoint into an error naming the file.
+  loads with ``weights_only=True``. We keep that safety, extend it to checkpoints mmengine
+  downloads from URLs, allow-list exactly the classes that mmengine checkpoints contain, and
+  turn a refused checkpoint into an error naming the file or URL.
 * :mod:`.distributed`: ``torchrun`` launches on machines without CUDA (gloo backend).
 """
 from .checkpoint import (CHECKPOINT_SAFE_GLOBALS, UnsafeCheckpointError,
-                         register_safe_checkpoint_loading, safe_load_checkpoint)
+                         register_safe_checkpoint_loading, safe_load_checkpoint, safe_load_url)
 from .distributed import patch_cpu_distributed_init
 from .mmcv_ops import has_compiled_mmcv_ops, install_mmcv_ops_fallback
 
@@ -22,5 +23,5 @@ patch_cpu_distributed_init()
 __all__ = [
     'CHECKPOINT_SAFE_GLOBALS', 'UnsafeCheckpointError', 'has_compiled_mmcv_ops',
     'install_mmcv_ops_fallback', 'patch_cpu_distributed_init', 'register_safe_checkpoint_loading',
-    'safe_load_checkpoint'
+    'safe_load_checkpoint', 'safe_load_url'
 ]

@@ -7,6 +7,11 @@ mmengine 0.10.7 calls ``torch.load(filename, map_location=...)``; since torch 2.
 run arbitrary code. Instead we allow-list exactly the classes that mmengine checkpoints hold,
 under the names that numpy 1 and numpy 2 pickle them with, and route mmengine's local-file
 loader through :func:`safe_load_checkpoint`, which names the file and the refused global.
+
+URLs need the same care: mmengine downloads ``http(s)://`` checkpoints (and the
+``torchvision://``, ``open-mmlab://`` and ``mmcls://`` ones that resolve to URLs) with
+``torch.hub.load_state_dict_from_url``, whose ``weights_only`` still defaults to False in
+torch 2.14. :func:`safe_load_url` takes its place.
 """
 import importlib
 import os.path as osp
@@ -15,6 +20,7 @@ import re
 from typing import Any, List, Optional, Tuple
 
 import torch
+import mmengine.runner.checkpoint as mmengine_checkpoint
 from mmengine.runner.checkpoint import CheckpointLoader
 
 # (module, attribute) pairs that mmengine checkpoints pickle besides tensors and containers.
@@ -92,6 +98,15 @@ def _refused_global(message: str) -> str:
     return match.group(0) if match else 'an object outside the allow-list'
 
 
+def _unsafe_checkpoint_error(source: str, error: Exception) -> UnsafeCheckpointError:
+    return UnsafeCheckpointError(
+        f'Refused to load checkpoint {source}: its pickle references '
+        f'{_refused_global(str(error))}, which is not among the classes that mmengine '
+        'checkpoints contain (mmseg_r2mrf.compat.CHECKPOINT_SAFE_GLOBALS). Nothing from the file '
+        'was run. Only load checkpoints from sources you trust; if this one is trusted and '
+        'holds other plain data, re-save its state_dict.')
+
+
 def safe_load_checkpoint(filename: str, map_location: Optional[Any] = None) -> Any:
     """Load a local checkpoint with ``weights_only=True`` and the mmengine allow-list.
 
@@ -113,23 +128,41 @@ def safe_load_checkpoint(filename: str, map_location: Optional[Any] = None) -> A
     try:
         return torch.load(filename, map_location=map_location, weights_only=True)
     except pickle.UnpicklingError as error:
-        refused = _refused_global(str(error))
-        raise UnsafeCheckpointError(
-            f'Refused to load checkpoint {filename}: its pickle references {refused}, which '
-            'is not among the classes that mmengine checkpoints contain '
-            '(mmseg_r2mrf.compat.CHECKPOINT_SAFE_GLOBALS). Nothing from the file was run. '
-            'Only load checkpoints from sources you trust; if this one is trusted and holds '
-            'other plain data, re-save its state_dict.') from None
+        raise _unsafe_checkpoint_error(filename, error) from None
 
 
-def _load_from_local(filename: str, map_location: Optional[Any]) -> Any:
-    return safe_load_checkpoint(filename, map_location)
+def safe_load_url(url: str,
+                  model_dir: Optional[str] = None,
+                  map_location: Optional[Any] = None,
+                  progress: bool = True) -> Any:
+    """mmengine's ``load_url``, downloading as it does, loading with ``weights_only=True``.
+
+    Args:
+        url (str): URL of the checkpoint.
+        model_dir (str, optional): Download folder; defaults to torch hub's.
+        map_location: As in :func:`torch.load`.
+        progress (bool): Show a download progress bar.
+
+    Returns:
+        The unpickled checkpoint.
+
+    Raises:
+        UnsafeCheckpointError: If the pickle references anything outside the allow-list.
+    """
+    try:
+        return torch.hub.load_state_dict_from_url(
+            url, model_dir=model_dir, map_location=map_location, progress=progress,
+            weights_only=True)
+    except pickle.UnpicklingError as error:
+        raise _unsafe_checkpoint_error(url, error) from None
 
 
 def register_safe_checkpoint_loading() -> None:
-    """Allow-list mmengine's checkpoint classes and make local loads go through us."""
+    """Allow-list mmengine's checkpoint classes and make local and URL loads go through us."""
     torch.serialization.add_safe_globals(CHECKPOINT_SAFE_GLOBALS)
-    CheckpointLoader.register_scheme(prefixes='', loader=_load_from_local, force=True)
+    CheckpointLoader.register_scheme(prefixes='', loader=safe_load_checkpoint, force=True)
+    # load_from_http, and the schemes that resolve to URLs, call this module-level name.
+    mmengine_checkpoint.load_url = safe_load_url
 
 
 def allowed_global_names() -> List[Tuple[str, str]]:

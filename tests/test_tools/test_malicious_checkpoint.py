@@ -1,9 +1,14 @@
 """A checkpoint whose pickle would run code is refused by every loading path; nothing runs."""
+import functools
+import http.server
 import os
 import shutil
+import threading
 
 import pytest
 import torch
+from mmengine.runner.checkpoint import CheckpointLoader
+from mmseg_r2mrf.compat import UnsafeCheckpointError
 from tiny_data import TINY_CONFIG, make_tiny_seg_dataset, run_tool, tiny_data_options
 
 
@@ -58,3 +63,36 @@ def test_train_tool_refuses(tmp_path, malicious, how):
     result = run_tool('train.py', TINY_CONFIG, '--work-dir', str(work_dir), *extra,
                       *tiny_data_options(data_root))
     _assert_refused(result, path, marker)
+
+
+@pytest.fixture
+def http_folder(tmp_path, monkeypatch):
+    """Serves ``tmp_path/served`` on localhost; torch hub's download cache goes to tmp_path."""
+    served = tmp_path / 'served'
+    served.mkdir()
+    monkeypatch.setenv('TORCH_HOME', str(tmp_path / 'torch_home'))
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(served))
+    server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield served, f'http://127.0.0.1:{server.server_address[1]}'
+    server.shutdown()
+    server.server_close()
+
+
+def test_checkpoint_from_a_url_is_refused_too(malicious, http_folder):
+    # mmengine downloads URLs (and torchvision:// / open-mmlab:// / mmcls://) through torch
+    # hub, whose weights_only defaults to False: without the compat layer this payload runs.
+    path, marker = malicious
+    served, base_url = http_folder
+    shutil.copy(path, served / 'evil.pth')
+    with pytest.raises(UnsafeCheckpointError, match='evil.pth.*system'):
+        CheckpointLoader.load_checkpoint(f'{base_url}/evil.pth', map_location='cpu')
+    assert not marker.exists(), 'the payload ran'
+
+
+def test_plain_checkpoint_from_a_url_loads(http_folder):
+    served, base_url = http_folder
+    torch.save({'state_dict': {'w': torch.arange(3.)}}, str(served / 'plain.pth'))
+    checkpoint = CheckpointLoader.load_checkpoint(f'{base_url}/plain.pth', map_location='cpu')
+    assert torch.equal(checkpoint['state_dict']['w'], torch.arange(3.))
