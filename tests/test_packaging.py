@@ -1,4 +1,5 @@
-"""A built (non-editable) package ships configs and tools in mmseg_r2mrf/.mim."""
+"""The sdist builds a wheel, and the wheel (a non-editable install) ships configs and tools in
+mmseg_r2mrf/.mim. Both are built outside the repository, so nothing stale in build/ counts."""
 import subprocess
 import sys
 import zipfile
@@ -9,10 +10,18 @@ from tiny_data import REPO_ROOT
 
 @pytest.fixture(scope='module')
 def wheel(tmp_path_factory):
-    out = tmp_path_factory.mktemp('wheel')
+    out = tmp_path_factory.mktemp('dist')
+    # `pip install .` and `python -m build` go through the sdist: it must carry configs/ and
+    # tools/ for build_py to copy them (MANIFEST.in).
+    result = subprocess.run(
+        [sys.executable, 'setup.py', '-q', 'egg_info', '--egg-base', str(out), 'sdist',
+         '--dist-dir', str(out)], cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    sdists = list(out.glob('mmseg_r2mrf-*.tar.gz'))
+    assert len(sdists) == 1
     result = subprocess.run(
         [sys.executable, '-m', 'pip', 'wheel', '--no-deps', '--no-build-isolation', '-q',
-         '-w', str(out), REPO_ROOT], capture_output=True, text=True, timeout=300)
+         '-w', str(out), str(sdists[0])], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
     wheels = list(out.glob('mmseg_r2mrf-*.whl'))
     assert len(wheels) == 1
