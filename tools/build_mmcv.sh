@@ -2,7 +2,7 @@
 # Builds full mmcv 2.1.0 (compiled ops; CUDA ops where a GPU toolkit is present) from the PyPI
 # source for torch >= 2.10, and installs it in place of mmcv-lite.
 #
-#   bash tools/build_mmcv.sh [--python PATH] [--jobs N] [--keep-lite] [--patch-only DIR]
+#   bash tools/build_mmcv.sh [--python PATH] [--jobs N] [--patch-only DIR]
 #
 # Why a script: mmcv 2.1.0 publishes no wheels for today's torch, and its setup.py compiles
 # with -std=c++14/-std=c++17 while torch >= 2.10 headers need C++20. We raise those flags to
@@ -13,13 +13,11 @@ set -euo pipefail
 
 PYTHON=${PYTHON:-python}
 JOBS=${MAX_JOBS:-$(nproc)}
-KEEP_LITE=0
 PATCH_ONLY=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --python) PYTHON=$2; shift 2 ;;
     --jobs) JOBS=$2; shift 2 ;;
-    --keep-lite) KEEP_LITE=1; shift ;;
     --patch-only) PATCH_ONLY=$2; shift 2 ;;
     -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "build_mmcv.sh: unknown argument $1" >&2; exit 2 ;;
@@ -57,9 +55,7 @@ else
 fi
 (cd "$SRC" && "$PYTHON" -m pip wheel --no-deps --no-build-isolation -w "$WORK/dist" .)
 
-if [ "$KEEP_LITE" = 0 ]; then
-  # mmcv and mmcv-lite both provide the `mmcv` package: never leave both installed.
-  "$PYTHON" -m pip uninstall -y mmcv-lite || true
-fi
+# mmcv and mmcv-lite both provide the `mmcv` package: never leave both installed.
+"$PYTHON" -m pip uninstall -y mmcv-lite || true
 "$PYTHON" -m pip install --no-deps "$WORK"/dist/mmcv-*.whl
 "$PYTHON" -c 'from mmcv.ops import point_sample, RoIAlign; import mmcv; print("full mmcv", mmcv.__version__, "installed with compiled ops")'

@@ -8,7 +8,7 @@ puts a small module in place of ``mmcv.ops`` that provides:
 
 * ``point_sample`` (and the rest of ``mmcv/ops/point_sample.py``): mmcv's own file, which is
   pure Python over ``grid_sample``, loaded without the package ``__init__`` that needs ``_ext``;
-* ``sigmoid_focal_loss``: the same loss as mmcv's CUDA/C++ kernel, written in PyTorch;
+* ``sigmoid_focal_loss``: the loss of mmcv's CUDA/C++ kernel, through torchvision's;
 * for any other name, a ``ModuleNotFoundError`` that says to install full mmcv. mmseg guards
   its optional ops (``CrissCrossAttention``, ``PSAMask``) with ``except ModuleNotFoundError``.
 """
@@ -20,12 +20,14 @@ from typing import Optional
 
 import torch
 import torch.nn.functional as F
+import torchvision
 
 FULL_MMCV_HINT = ('mmcv-lite has no compiled ops. Install full mmcv 2.1.0 '
                   '(see tools/build_mmcv.sh in mmseg-r2mrf) to use it.')
 
 # Submodules of mmcv/ops that are pure Python and safe to load on their own.
 _PURE_SUBMODULES = ('point_sample', )
+_POINT_SAMPLE_EXPORTS = ('point_sample', 'rel_roi_point_to_rel_img_point', 'SimpleRoIAlign')
 
 
 def has_compiled_mmcv_ops() -> bool:
@@ -41,14 +43,17 @@ def sigmoid_focal_loss(input: torch.Tensor,
                        reduction: str = 'mean') -> torch.Tensor:
     """Sigmoid focal loss with the contract of ``mmcv.ops.sigmoid_focal_loss``.
 
+    mmcv takes class indices and divides the ``'mean'`` sum by N; torchvision takes one-hot
+    targets and averages over every element: this converts between the two.
+
     Args:
         input (Tensor): Logits of shape (N, C).
         target (Tensor): Class indices of shape (N,), in ``[0, C]``; ``C`` means background
             (every class negative).
         gamma (float): Focusing parameter.
         alpha (float): Weight of the positive term; negatives get ``1 - alpha``.
-        weight (Tensor, optional): Per-class weight of shape (C,), applied to each row by its
-            target class (background rows are left unweighted).
+        weight (Tensor, optional): mmcv's per-class weight; not supported (OpenMMLab's losses
+            pass None and apply their weights themselves).
         reduction (str): ``'none'``, ``'mean'`` (sum divided by N, as mmcv does) or ``'sum'``.
 
     Returns:
@@ -59,18 +64,13 @@ def sigmoid_focal_loss(input: torch.Tensor,
                          f'{tuple(input.shape)} and {tuple(target.shape)}')
     if reduction not in ('none', 'mean', 'sum'):
         raise ValueError(f'unknown reduction {reduction!r}')
+    if weight is not None and weight.numel() > 0:
+        raise NotImplementedError(f'the mmcv-lite sigmoid_focal_loss takes no weight. '
+                                  f'{FULL_MMCV_HINT}')
     num_classes = input.size(1)
     one_hot = F.one_hot(target.long(), num_classes + 1)[:, :num_classes].to(input.dtype)
-    prob = input.sigmoid()
-    log_p = F.logsigmoid(input)
-    log_not_p = F.logsigmoid(-input)
-    loss = -(one_hot * alpha * (1 - prob).pow(gamma) * log_p +
-             (1 - one_hot) * (1 - alpha) * prob.pow(gamma) * log_not_p)
-    if weight is not None and weight.numel() > 0:
-        is_foreground = target < num_classes
-        row_weight = torch.ones_like(input[:, 0])
-        row_weight[is_foreground] = weight[target[is_foreground]].to(input.dtype)
-        loss = loss * row_weight[:, None]
+    loss = torchvision.ops.sigmoid_focal_loss(input, one_hot, alpha=alpha, gamma=gamma,
+                                              reduction='none')
     if reduction == 'mean':
         return loss.sum() / input.size(0)
     if reduction == 'sum':
@@ -92,7 +92,8 @@ class _LiteOpsFinder(importlib.abc.MetaPathFinder):
     """Refuses ``import mmcv.ops.<compiled op module>`` with the same clear message."""
 
     def find_spec(self, fullname, path=None, target=None):
-        if fullname.startswith('mmcv.ops.') and fullname not in sys.modules:
+        # Only reached for modules not imported yet: the pure ones are in sys.modules.
+        if fullname.startswith('mmcv.ops.'):
             raise ModuleNotFoundError(f'{fullname} needs compiled ops. {FULL_MMCV_HINT}',
                                       name=fullname)
         return None
@@ -125,13 +126,11 @@ def install_mmcv_ops_fallback() -> bool:
     lite_ops.__path__ = []  # a package, so that `import mmcv.ops.x` consults our finder
     lite_ops.sigmoid_focal_loss = sigmoid_focal_loss
     for submodule_name in _PURE_SUBMODULES:
-        submodule = _load_pure_submodule(submodule_name, ops_dir)
-        setattr(lite_ops, submodule_name, submodule)
-        for attr in dir(submodule):
-            if not attr.startswith('_') and not hasattr(torch, attr):
-                lite_ops.__dict__.setdefault(attr, getattr(submodule, attr))
-    # The function shadows the submodule of the same name, as in mmcv.ops.
-    lite_ops.point_sample = sys.modules['mmcv.ops.point_sample'].point_sample
+        _load_pure_submodule(submodule_name, ops_dir)
+    # The names mmcv/ops/__init__.py exports from point_sample.py.
+    point_sample_module = sys.modules['mmcv.ops.point_sample']
+    for name in _POINT_SAMPLE_EXPORTS:
+        setattr(lite_ops, name, getattr(point_sample_module, name))
     sys.modules['mmcv.ops'] = lite_ops
     mmcv.ops = lite_ops
     sys.meta_path.insert(0, _LiteOpsFinder())

@@ -7,7 +7,6 @@ import textwrap
 import pytest
 import torch
 import torch.nn.functional as F
-import torchvision
 from mmseg_r2mrf.compat.mmcv_ops import has_compiled_mmcv_ops, sigmoid_focal_loss
 
 # `make test` runs on mmcv-lite; the same suite run in an environment where tools/build_mmcv.sh
@@ -50,18 +49,32 @@ def test_point_sample_is_bilinear_grid_sample():
 
 
 @pytest.mark.parametrize('reduction', ['none', 'mean', 'sum'])
-def test_sigmoid_focal_loss_matches_torchvision(reduction):
+def test_sigmoid_focal_loss_matches_mmsegs_pytorch_version(reduction):
+    # mmseg's own pure-PyTorch focal loss, on one-hot targets, is the reference.
+    from mmseg.models.losses.focal_loss import py_sigmoid_focal_loss
     logits = torch.randn(6, 4)
     target = torch.tensor([0, 3, 4, 1, 2, 4])  # 4 = background
     one_hot = F.one_hot(target, 5)[:, :4].float()
-    reference = torchvision.ops.sigmoid_focal_loss(logits, one_hot, alpha=0.25, gamma=2.0,
-                                                   reduction='none')
+    reference = py_sigmoid_focal_loss(logits, one_hot, gamma=2.0, alpha=0.25, reduction='none')
     if reduction == 'mean':  # mmcv divides the sum by the number of rows
         reference = reference.sum() / logits.size(0)
     elif reduction == 'sum':
         reference = reference.sum()
     torch.testing.assert_close(sigmoid_focal_loss(logits, target, reduction=reduction),
                                reference)
+
+
+def test_sigmoid_focal_loss_refuses_a_weight():
+    with pytest.raises(NotImplementedError, match='full mmcv'):
+        sigmoid_focal_loss(torch.randn(2, 3), torch.tensor([0, 3]), weight=torch.ones(3))
+
+
+@lite_only
+def test_fallback_exports_what_mmcv_ops_exports_from_point_sample():
+    import mmcv.ops
+    public = {name for name in vars(mmcv.ops) if not name.startswith('_')}
+    assert public == {'point_sample', 'rel_roi_point_to_rel_img_point', 'SimpleRoIAlign',
+                      'sigmoid_focal_loss'}
 
 
 @lite_only
