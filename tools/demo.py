@@ -28,6 +28,7 @@ from mmseg_r2mrf.apis import DefocusDetector
 from mmseg_r2mrf.apis.evaluate import evaluate_predictor
 from mmseg_r2mrf.baselines import LaplacianEnergyBaseline
 from mmseg_r2mrf.evaluation import CURVES_JSON, load_curves, metrics_table, plot_curves
+from mmseg_r2mrf.synthesis import is_synthetic_defocus_set
 from mmseg_r2mrf.utils import (MAIN_JOB_CONFIG, SYNTHETIC_DATA_ROOT, data_root_options,
                                new_work_dir, newest, run_tool, train_and_test)
 from mmseg_r2mrf.visualization import save_prediction_sheet
@@ -55,7 +56,7 @@ def parse_args() -> argparse.Namespace:
 
 def ensure_data(args) -> None:
     if osp.isdir(args.data_root):
-        if not osp.isfile(osp.join(args.data_root, 'meta.json')):
+        if not is_synthetic_defocus_set(args.data_root):
             sys.exit(f'demo: {args.data_root} exists but was not written by '
                      'tools/make_synthetic_defocus.py; pass another --data-root')
         print(f'Reusing the synthetic defocus set in {args.data_root}')

@@ -17,7 +17,8 @@ import argparse
 import os
 
 from mmseg_r2mrf.synthesis import (DEFAULT_TEST_PHOTOS, DEFAULT_TRAIN_PHOTOS, PHOTO_NAMES,
-                                   SyntheticDefocusGenerator, write_synthetic_defocus)
+                                   SyntheticDefocusGenerator, check_output_dir,
+                                   write_synthetic_defocus)
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -50,6 +51,8 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def main(argv=None) -> None:
     args = parse_args(argv)
+    # Refuse an existing folder now, not after loading the photos (seconds of superpixels).
+    check_output_dir(args.out_dir, args.overwrite)
     generator = SyntheticDefocusGenerator(
         size=args.size, seed=args.seed, train_photos=args.train_photos,
         test_photos=args.test_photos)

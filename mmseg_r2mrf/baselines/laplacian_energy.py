@@ -3,23 +3,41 @@
 Defocus is a low-pass filter, so a blurred region has little energy in the second derivative of
 intensity. This is the project's one hand-crafted baseline, compared with the learned model.
 """
-from typing import Optional
-
 import cv2
 import numpy as np
 
+#: Added to the energy before the logarithm, so that a flat region gets a finite log energy.
+LOG_ENERGY_FLOOR = 1e-7
 
-def laplacian_energy(image: np.ndarray,
-                     window: int = 15,
-                     presmooth_sigma: float = 0.0) -> np.ndarray:
+
+def check_settings(window: int, low_percentile: float, high_percentile: float) -> None:
+    """Refuse settings of :func:`laplacian_blur_probability` that cannot work.
+
+    Args:
+        window (int): Averaging window; at least 1.
+        low_percentile (float): Lower stretch percentile.
+        high_percentile (float): Upper stretch percentile, above the lower one.
+
+    Raises:
+        ValueError: ``window`` is below 1, or the percentiles are not
+            ``0 <= low_percentile < high_percentile <= 100``.
+    """
+    if window < 1:
+        raise ValueError(f'window must be >= 1, got {window}')
+    if not 0 <= low_percentile < high_percentile <= 100:
+        raise ValueError('need 0 <= low_percentile < high_percentile <= 100, got '
+                         f'{low_percentile} and {high_percentile}')
+
+
+def laplacian_energy(image: np.ndarray, window: int = 15) -> np.ndarray:
     """Local mean of the squared Laplacian of the grey image.
+
+    There is no pre-smoothing against sensor noise: on the synthetic set any pre-smoothing
+    lowered the separation of blurred and sharp pixels more than it removed noise.
 
     Args:
         image (np.ndarray): (H, W, 3) BGR or (H, W) grey image, uint8 (or float in [0, 1]).
-        window (int): Side of the square averaging window in pixels. Defaults to 15.
-        presmooth_sigma (float): Optional Gaussian pre-smoothing (pixels) against sensor noise.
-            Defaults to 0: on the synthetic set any pre-smoothing lowered the separation of
-            blurred and sharp pixels more than it removed noise.
+        window (int): Side of the square averaging window in pixels (>= 1). Defaults to 15.
 
     Returns:
         np.ndarray: (H, W) float32 energy, >= 0.
@@ -29,8 +47,6 @@ def laplacian_energy(image: np.ndarray,
     grey = image.astype(np.float32)
     if np.issubdtype(image.dtype, np.integer):
         grey /= float(np.iinfo(image.dtype).max)
-    if presmooth_sigma > 0:
-        grey = cv2.GaussianBlur(grey, (0, 0), presmooth_sigma)
     laplacian = cv2.Laplacian(grey, cv2.CV_32F, ksize=3)
     return cv2.boxFilter(laplacian * laplacian, -1, (window, window),
                          borderType=cv2.BORDER_REFLECT)
@@ -38,10 +54,8 @@ def laplacian_energy(image: np.ndarray,
 
 def laplacian_blur_probability(image: np.ndarray,
                                window: int = 15,
-                               presmooth_sigma: float = 0.0,
                                low_percentile: float = 5.0,
-                               high_percentile: float = 95.0,
-                               eps: float = 1e-7) -> np.ndarray:
+                               high_percentile: float = 95.0) -> np.ndarray:
     """Per-pixel blur probability in [0, 1] from local Laplacian energy.
 
     The log energy is stretched per image between two of its percentiles and inverted: the
@@ -52,15 +66,17 @@ def laplacian_blur_probability(image: np.ndarray,
     Args:
         image (np.ndarray): (H, W, 3) uint8 BGR image (grey is accepted).
         window (int): Averaging window of the energy. Defaults to 15.
-        presmooth_sigma (float): Gaussian pre-smoothing before the Laplacian. Defaults to 0.
         low_percentile (float): Percentile of log energy mapped to probability 1. Defaults to 5.
         high_percentile (float): Percentile mapped to probability 0. Defaults to 95.
-        eps (float): Added to the energy before the logarithm. Defaults to 1e-7.
 
     Returns:
         np.ndarray: (H, W) float32 blur probability in [0, 1].
+
+    Raises:
+        ValueError: See :func:`check_settings`.
     """
-    log_energy = np.log(laplacian_energy(image, window, presmooth_sigma) + eps)
+    check_settings(window, low_percentile, high_percentile)
+    log_energy = np.log(laplacian_energy(image, window) + LOG_ENERGY_FLOOR)
     low, high = np.percentile(log_energy, (low_percentile, high_percentile))
     sharpness = (log_energy - low) / max(float(high - low), 1e-6)
     return (1.0 - np.clip(sharpness, 0.0, 1.0)).astype(np.float32)
@@ -71,43 +87,34 @@ class LaplacianEnergyBaseline:
 
     Args:
         window (int): Averaging window. Defaults to 15.
-        presmooth_sigma (float): Pre-smoothing sigma. Defaults to 0.
         low_percentile (float): Defaults to 5.
         high_percentile (float): Defaults to 95.
+
+    Raises:
+        ValueError: See :func:`check_settings`; at construction, not at the first image.
     """
 
     def __init__(self,
                  window: int = 15,
-                 presmooth_sigma: float = 0.0,
                  low_percentile: float = 5.0,
                  high_percentile: float = 95.0) -> None:
-        if window < 1:
-            raise ValueError(f'window must be >= 1, got {window}')
-        if not 0 <= low_percentile < high_percentile <= 100:
-            raise ValueError('need 0 <= low_percentile < high_percentile <= 100')
+        check_settings(window, low_percentile, high_percentile)
         self.window = window
-        self.presmooth_sigma = presmooth_sigma
         self.low_percentile = low_percentile
         self.high_percentile = high_percentile
 
-    def __call__(self, image: np.ndarray, out_shape: Optional[tuple] = None) -> np.ndarray:
+    def __call__(self, image: np.ndarray) -> np.ndarray:
         """Blur probability map of a BGR image.
 
         Args:
             image (np.ndarray): (H, W, 3) uint8 BGR image.
-            out_shape (tuple, optional): (H, W) to resize the map to. Defaults to the input's.
 
         Returns:
             np.ndarray: (H, W) float32 in [0, 1].
         """
-        probability = laplacian_blur_probability(image, self.window, self.presmooth_sigma,
-                                                 self.low_percentile, self.high_percentile)
-        if out_shape is not None and tuple(out_shape) != probability.shape:
-            probability = cv2.resize(probability, (out_shape[1], out_shape[0]),
-                                     interpolation=cv2.INTER_LINEAR)
-        return probability
+        return laplacian_blur_probability(image, self.window, self.low_percentile,
+                                          self.high_percentile)
 
     def __repr__(self) -> str:
         return (f'{type(self).__name__}(window={self.window}, '
-                f'presmooth_sigma={self.presmooth_sigma}, low_percentile={self.low_percentile}, '
-                f'high_percentile={self.high_percentile})')
+                f'low_percentile={self.low_percentile}, high_percentile={self.high_percentile})')

@@ -2,15 +2,15 @@
 import os
 import os.path as osp
 import re
-from typing import Dict, List, Optional, Sequence, Union
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import mmengine
 from mmengine.logging import print_log
 
 from mmseg.datasets import BaseSegDataset
 from mmseg.registry import DATASETS
-from .image_file_check import read_image_size, read_mask_array
-from .transforms.load_defocus_annotations import MASK_POLARITIES, to_defocus_label
+from .image_file_check import read_image_size
+from .transforms.load_defocus_annotations import MASK_POLARITIES, load_defocus_label
 
 IMAGE_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff')
 
@@ -32,9 +32,13 @@ class DefocusDataset(BaseSegDataset):
 
     Bad data fails at construction, before any training, with an error naming the file: a missing
     or empty folder, an image without a mask, a mask without an image, a split list naming a
-    missing file, an unreadable or truncated file, a mask whose size differs from its image.
-    Sizes are compared as stored, without EXIF orientation, as the pipelines load them
+    missing file, an unreadable or truncated file, a mask whose size differs from its image, a
+    mask that the pipelines' loader would refuse. Sizes are compared as stored, without EXIF
+    orientation, as the pipelines load them
     (``LoadImageFromFile(color_type='color_ignore_orientation')``).
+
+    Subclasses with a ``split`` argument list its values in ``SPLITS``; those whose folders do
+    not follow from ``data_root`` alone override :meth:`default_data_prefix`.
 
     Args:
         mask_polarity (str, optional): ``'blur'`` (255 = blurred), ``'focus'`` (255 = in focus) or
@@ -42,20 +46,34 @@ class DefocusDataset(BaseSegDataset):
         img_suffixes (Sequence[str]): Accepted image suffixes, any case.
         seg_map_suffix (str | Sequence[str]): Accepted mask suffixes, any case.
         verify_files (bool): Decode every selected image and mask at construction to catch
-            truncated files and size mismatches (a few seconds for a thousand images).
-            Defaults to True.
+            truncated files, size mismatches and masks that the loader would refuse (a few
+            seconds for a thousand images). Defaults to True.
+        split (str, optional): One of the class's ``SPLITS``; must be None for a class without.
+        data_prefix (dict, optional): Image and mask folders (``img_path``, ``seg_map_path``)
+            under ``data_root``. Defaults to :meth:`default_data_prefix`.
         ann_file (str): Optional split list, one file stem a line; relative to ``data_root``.
         **kwargs: The rest of :class:`mmseg.datasets.BaseSegDataset`'s arguments.
     """
     METAINFO = dict(classes=('focus', 'blur'), palette=[[0, 0, 0], [255, 255, 255]])
     MASK_POLARITY: Optional[str] = None
+    #: The values of ``split``; empty for a dataset without splits.
+    SPLITS: Tuple[str, ...] = ()
+    #: The default ``data_prefix`` (BaseSegDataset's: images and masks directly in data_root).
+    DATA_PREFIX: Dict[str, str] = dict(img_path='', seg_map_path='')
 
     def __init__(self,
                  mask_polarity: Optional[str] = None,
                  img_suffixes: Sequence[str] = IMAGE_SUFFIXES,
                  seg_map_suffix: Union[str, Sequence[str]] = '.png',
                  verify_files: bool = True,
+                 split: Optional[str] = None,
+                 data_prefix: Optional[dict] = None,
                  **kwargs) -> None:
+        if split not in (self.SPLITS or (None, )):
+            expected = f'one of {self.SPLITS}' if self.SPLITS else 'None (select files by ann_file)'
+            raise ValueError(f'{type(self).__name__}: split must be {expected}, got {split!r}')
+        # Set before anything else: default_data_prefix and select_stems read it.
+        self.split = split
         self.mask_polarity = mask_polarity or self.MASK_POLARITY
         if self.mask_polarity not in MASK_POLARITIES:
             raise ValueError(f'{type(self).__name__} needs mask_polarity in {MASK_POLARITIES}, '
@@ -67,8 +85,22 @@ class DefocusDataset(BaseSegDataset):
         kwargs.setdefault('reduce_zero_label', False)
         if kwargs['reduce_zero_label']:
             raise ValueError('reduce_zero_label would turn in-focus pixels into ignored ones')
+        if data_prefix is None:
+            data_prefix = self.default_data_prefix(kwargs.get('data_root'))
         super().__init__(
-            img_suffix=self.img_suffixes[0], seg_map_suffix=self.seg_map_suffixes[0], **kwargs)
+            img_suffix=self.img_suffixes[0], seg_map_suffix=self.seg_map_suffixes[0],
+            data_prefix=data_prefix, **kwargs)
+
+    def default_data_prefix(self, data_root: Optional[str]) -> Dict[str, str]:
+        """Image and mask folders when ``data_prefix`` is not given (:attr:`DATA_PREFIX`).
+
+        Args:
+            data_root (str, optional): Dataset root; ``self.split`` is already set.
+
+        Returns:
+            dict: ``img_path`` and ``seg_map_path``, relative to ``data_root``.
+        """
+        return dict(self.DATA_PREFIX)
 
     def keep_stem(self, stem: str) -> bool:
         """Whether a file of the folders belongs to this dataset at all (all by default)."""
@@ -123,19 +155,14 @@ class DefocusDataset(BaseSegDataset):
         return files
 
     def _verify_pair(self, img_path: str, seg_map_path: str) -> None:
-        img_size = read_image_size(img_path, full_decode=True)
-        if self.mask_polarity == 'label':
-            mask = read_mask_array(seg_map_path)
-            try:
-                to_defocus_label(mask, 'label')
-            except ValueError as error:
-                raise ValueError(f'{seg_map_path}: {error}') from error
-            mask_size = mask.shape[:2]
-        else:
-            mask_size = read_image_size(seg_map_path, full_decode=True)
+        img_size = read_image_size(img_path)
+        mask_size = read_image_size(seg_map_path)
         if img_size != mask_size:
             raise ValueError(f'mask {seg_map_path} is {mask_size[1]}x{mask_size[0]} (WxH) but '
                              f'its image {img_path} is {img_size[1]}x{img_size[0]}')
+        # Decode the mask as the pipelines will (LoadDefocusAnnotations), so that the check and
+        # the training see the same values. The binarisation threshold cannot make a mask fail.
+        load_defocus_label(seg_map_path, self.mask_polarity, backend_args=self.backend_args)
 
     def load_data_list(self) -> List[dict]:
         """Pair images with masks, select the split, and validate the files.

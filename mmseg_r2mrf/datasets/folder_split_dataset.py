@@ -30,27 +30,29 @@ class FolderSplitDefocusDataset(DefocusDataset):
     """A :class:`DefocusDataset` whose ``split`` picks an image folder and a mask folder.
 
     Subclasses declare ``FOLDERS``: for each split, the image folder and the mask folder, each
-    one name or several spellings (the first one found under ``data_root`` is used).
+    one name or several spellings (the first one found under ``data_root`` is used). Its keys
+    are the subclass's ``SPLITS``.
 
     Args:
         split (str): One of ``FOLDERS``' keys. Defaults to ``'train'``.
-        data_prefix (dict, optional): Override the folders chosen by ``split``.
         seg_map_suffix (Sequence[str]): Accepted mask suffixes, any case.
-        **kwargs: See :class:`DefocusDataset`.
+        **kwargs: See :class:`DefocusDataset`; ``data_prefix`` overrides the folders chosen by
+            ``split``.
     """
     FOLDERS: Dict[str, Tuple[FolderNames, FolderNames]] = {}
 
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.SPLITS = tuple(cls.FOLDERS)
+
     def __init__(self,
                  split: str = 'train',
-                 data_prefix: Optional[dict] = None,
                  seg_map_suffix: Sequence[str] = ('.bmp', '.png'),
                  **kwargs) -> None:
-        if split not in self.FOLDERS:
-            raise ValueError(f'split must be one of {tuple(self.FOLDERS)}, got {split!r}')
-        self.split = split
-        if data_prefix is None:
-            images, masks = self.FOLDERS[split]
-            root = kwargs.get('data_root')
-            data_prefix = dict(img_path=first_existing(root, images),
-                               seg_map_path=first_existing(root, masks))
-        super().__init__(data_prefix=data_prefix, seg_map_suffix=seg_map_suffix, **kwargs)
+        super().__init__(split=split, seg_map_suffix=seg_map_suffix, **kwargs)
+
+    def default_data_prefix(self, data_root: Optional[str]) -> Dict[str, str]:
+        """The folders of ``FOLDERS[split]``, in the spelling found under ``data_root``."""
+        images, masks = self.FOLDERS[self.split]
+        return dict(img_path=first_existing(data_root, images),
+                    seg_map_path=first_existing(data_root, masks))

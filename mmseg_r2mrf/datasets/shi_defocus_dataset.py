@@ -30,17 +30,14 @@ class ShiDefocusDataset(DefocusDataset):
     """
     MASK_POLARITY = 'blur'
     SPLITS = ('train', 'test', 'all')
+    DATA_PREFIX = dict(img_path='image', seg_map_path='gt')
 
     def __init__(self,
                  split: str = 'train',
                  test_split_file: str = SHI_TEST_SPLIT,
-                 data_prefix: dict = dict(img_path='image', seg_map_path='gt'),
                  **kwargs) -> None:
-        if split not in self.SPLITS:
-            raise ValueError(f'split must be one of {self.SPLITS}, got {split!r}')
-        self.split = split
         self.test_split_file = test_split_file
-        super().__init__(data_prefix=data_prefix, seg_map_suffix='.png', **kwargs)
+        super().__init__(split=split, **kwargs)
 
     def keep_stem(self, stem: str) -> bool:
         """Drop the motion-blurred images, which are not defocus."""

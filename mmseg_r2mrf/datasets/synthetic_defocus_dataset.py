@@ -1,6 +1,7 @@
 """The synthetic defocus set written by ``tools/make_synthetic_defocus.py``."""
 from mmseg.registry import DATASETS
 from .defocus_dataset import DefocusDataset
+from .shi_defocus_dataset import ShiDefocusDataset
 
 
 @DATASETS.register_module()
@@ -21,13 +22,9 @@ class SyntheticDefocusDataset(DefocusDataset):
     """
     MASK_POLARITY = 'label'
     SPLITS = ('train', 'test')
+    DATA_PREFIX = ShiDefocusDataset.DATA_PREFIX  # the same folders
 
-    def __init__(self,
-                 split: str = 'train',
-                 data_prefix: dict = dict(img_path='image', seg_map_path='gt'),
-                 **kwargs) -> None:
-        if split not in self.SPLITS:
-            raise ValueError(f'split must be one of {self.SPLITS}, got {split!r}')
-        self.split = split
+    def __init__(self, split: str = 'train', **kwargs) -> None:
+        # An unknown split fails in DefocusDataset before this list is looked for.
         kwargs.setdefault('ann_file', f'{split}.txt')
-        super().__init__(data_prefix=data_prefix, seg_map_suffix='.png', **kwargs)
+        super().__init__(split=split, **kwargs)

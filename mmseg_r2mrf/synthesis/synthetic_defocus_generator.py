@@ -18,6 +18,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import cv2
 import numpy as np
 
+from ..visualization import save_prediction_sheet
 from .depth_layout import random_depth_layout
 from .sensor import add_sensor_noise, jpeg_roundtrip, linear_to_srgb, srgb_to_linear, to_uint8
 from .source_photos import (DEFAULT_TEST_PHOTOS, DEFAULT_TRAIN_PHOTOS, SourcePhoto,
@@ -32,6 +33,26 @@ TEST_SCENE_WEIGHTS = (0.5, 0.5, 0.0, 0.0)
 SPLIT_IDS = dict(train=0, test=1)
 META_FILE = 'meta.json'
 GENERATOR_TAG = 'mmseg_r2mrf.synthesis'
+
+
+def is_synthetic_defocus_set(path: str) -> bool:
+    """Whether ``path`` is a folder holding a set written by :func:`write_synthetic_defocus`.
+
+    Only such a folder may be replaced (``--overwrite``) or reused (``tools/demo.py``): the
+    test is the generator tag in its ``meta.json``, not the mere presence of that file.
+
+    Args:
+        path (str): A folder.
+
+    Returns:
+        bool: True if ``path/meta.json`` is a JSON object naming :data:`GENERATOR_TAG`.
+    """
+    try:
+        with open(osp.join(path, META_FILE)) as f:
+            meta = json.load(f)
+    except (OSError, ValueError):
+        return False
+    return isinstance(meta, dict) and meta.get('generator') == GENERATOR_TAG
 
 
 @dataclass
@@ -277,32 +298,43 @@ def _write_job(job: Tuple[str, str, int]) -> dict:
     return _WORKER.write_sample(out_dir, split, index)
 
 
+def check_output_dir(out_dir: str, overwrite: bool = False) -> None:
+    """Refuse an output folder that :func:`prepare_output_dir` must not touch; changes nothing.
+
+    Callers run it before the slow set-up (loading the photos), so that a refusal comes at once.
+
+    Args:
+        out_dir (str): Dataset folder.
+        overwrite (bool): Replace a synthetic set written earlier. Defaults to False.
+
+    Raises:
+        FileExistsError: ``out_dir`` is a file, or a non-empty folder and ``overwrite`` is off,
+            or a non-empty folder that is not a synthetic set of ours.
+    """
+    if osp.exists(out_dir) and not osp.isdir(out_dir):
+        raise FileExistsError(f'{out_dir} exists and is not a folder')
+    if osp.isdir(out_dir) and os.listdir(out_dir):
+        if not overwrite:
+            raise FileExistsError(f'{out_dir} exists and is not empty; pass --overwrite to '
+                                  'replace a synthetic set written by this tool')
+        if not is_synthetic_defocus_set(out_dir):
+            raise FileExistsError(f'{out_dir} is not a synthetic defocus set written by this '
+                                  f'tool (no {META_FILE} of ours): not deleting it')
+
+
 def prepare_output_dir(out_dir: str, overwrite: bool = False) -> None:
     """Create ``out_dir``; refuse to touch an existing non-empty folder unless asked.
 
     With ``overwrite``, only a folder that this generator wrote (it holds our ``meta.json``) is
-    deleted; anything else is left for the user to remove.
+    deleted; anything else is left for the user to remove (see :func:`check_output_dir`).
 
     Args:
         out_dir (str): Dataset folder.
         overwrite (bool): Replace a synthetic set written earlier. Defaults to False.
     """
+    check_output_dir(out_dir, overwrite)
     if osp.isdir(out_dir) and os.listdir(out_dir):
-        if not overwrite:
-            raise FileExistsError(f'{out_dir} exists and is not empty; pass --overwrite to '
-                                  'replace a synthetic set written by this tool')
-        meta = osp.join(out_dir, META_FILE)
-        try:
-            with open(meta) as f:
-                ours = json.load(f).get('generator') == GENERATOR_TAG
-        except (OSError, ValueError):
-            ours = False
-        if not ours:
-            raise FileExistsError(f'{out_dir} is not a synthetic defocus set written by this '
-                                  f'tool (no {META_FILE} of ours): not deleting it')
         shutil.rmtree(out_dir)
-    elif osp.exists(out_dir) and not osp.isdir(out_dir):
-        raise FileExistsError(f'{out_dir} exists and is not a folder')
     os.makedirs(osp.join(out_dir, 'image'), exist_ok=True)
     os.makedirs(osp.join(out_dir, 'gt'), exist_ok=True)
 
@@ -313,8 +345,7 @@ def write_synthetic_defocus(generator: SyntheticDefocusGenerator,
                             num_test: int,
                             workers: int = 1,
                             overwrite: bool = False,
-                            progress: bool = True,
-                            contact_sheet: bool = True) -> List[dict]:
+                            progress: bool = True) -> List[dict]:
     """Write a whole synthetic set in Shi et al.'s layout, with split lists and a contact sheet.
 
     Args:
@@ -326,7 +357,6 @@ def write_synthetic_defocus(generator: SyntheticDefocusGenerator,
         workers (int): Processes. Defaults to 1.
         overwrite (bool): Replace an earlier synthetic set in ``out_dir``. Defaults to False.
         progress (bool): Show a progress bar. Defaults to True.
-        contact_sheet (bool): Write ``contact_sheet.png``. Defaults to True.
 
     Returns:
         list[dict]: One record per sample (also in ``meta.json``).
@@ -353,7 +383,7 @@ def write_synthetic_defocus(generator: SyntheticDefocusGenerator,
         json.dump(dict(generator=GENERATOR_TAG, options=generator.options(),
                        label_encoding=dict(sharp=0, blurred=1, ignored=255),
                        samples=records), f, indent=1)
-    if contact_sheet and records:
+    if records:
         picks = [r['name'] for r in records if r['split'] == 'train'][:4] + \
             [r['name'] for r in records if r['split'] == 'test'][:4]
         write_contact_sheet(out_dir, picks, osp.join(out_dir, 'contact_sheet.png'))
@@ -361,34 +391,18 @@ def write_synthetic_defocus(generator: SyntheticDefocusGenerator,
 
 
 def write_contact_sheet(data_root: str, names: Sequence[str], path: str) -> None:
-    """Write a PNG of (image, label) pairs for people to look at.
+    """Write a PNG of (image, label) pairs for people to look at, one pair a row.
 
-    Labels are drawn black (sharp), white (blurred) and red (ignored).
+    Labels are drawn black (sharp), white (blurred) and red (ignored), as on every sheet of the
+    project (:func:`~mmseg_r2mrf.visualization.save_prediction_sheet`).
 
     Args:
         data_root (str): Dataset folder with ``image/`` and ``gt/``.
         names (Sequence[str]): Stems to show.
         path (str): Output PNG.
     """
-    import matplotlib
-    matplotlib.use('Agg', force=False)
-    import matplotlib.pyplot as plt
-    colours = np.zeros((256, 3), np.uint8)
-    colours[1] = 255
-    colours[255] = (220, 30, 30)
-    columns = 4  # two (image, label) pairs a row
-    rows = (len(names) + 1) // 2
-    figure, axes = plt.subplots(rows, columns, figsize=(3 * columns, 3.2 * rows), squeeze=False)
-    for axis in axes.ravel():
-        axis.axis('off')
-    for slot, name in enumerate(names):
-        image = cv2.imread(osp.join(data_root, 'image', name + '.jpg'), cv2.IMREAD_COLOR)
-        label = cv2.imread(osp.join(data_root, 'gt', name + '.png'), cv2.IMREAD_GRAYSCALE)
-        row, column = divmod(slot, 2)
-        axes[row, 2 * column].imshow(image[..., ::-1])
-        axes[row, 2 * column].set_title(name, fontsize=8)
-        axes[row, 2 * column + 1].imshow(colours[label])
-        axes[row, 2 * column + 1].set_title('label: sharp / blurred / ignored', fontsize=8)
-    figure.tight_layout()
-    figure.savefig(path, dpi=80)
-    plt.close(figure)
+    rows = [dict(title=name,
+                 image=cv2.imread(osp.join(data_root, 'image', name + '.jpg'), cv2.IMREAD_COLOR),
+                 label=cv2.imread(osp.join(data_root, 'gt', name + '.png'), cv2.IMREAD_UNCHANGED),
+                 maps={}) for name in names]
+    save_prediction_sheet(rows, path)

@@ -4,6 +4,11 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+#: Blur radius step (px) between the depth layers of :func:`render_layered_defocus`, and the
+#: most layers it cuts. Part of the recipe: other values give another dataset for the same seed.
+LAYER_STEP = 0.5
+MAX_LAYERS = 32
+
 
 def circle_of_confusion(disparity: np.ndarray, focus_disparity: float,
                         aperture: float) -> np.ndarray:
@@ -68,17 +73,16 @@ def render_layered_defocus(image: np.ndarray,
                            focus_disparity: float,
                            aperture: float,
                            sharp_radius: float = 0.75,
-                           blurred_radius: float = 1.5,
-                           layer_step: float = 0.5,
-                           max_layers: int = 32) -> LayeredDefocus:
+                           blurred_radius: float = 1.5) -> LayeredDefocus:
     """Defocus an all-in-focus linear image by depth layers composited far to near.
 
-    The disparity range is cut into layers about ``layer_step`` pixels of blur radius apart.
-    Each layer is blurred with its disk kernel together with its coverage (alpha), then laid
-    over the result of the farther layers ("over" with premultiplied alpha), so that a blurred
-    near object spreads over a sharp background and a sharp near object hides a blurred one, as
-    in a real lens. Dividing by the accumulated alpha at the end removes the dark fringes where
-    the hidden background behind a near layer is unknown.
+    The disparity range is cut into layers about :data:`LAYER_STEP` pixels of blur radius apart
+    (at most :data:`MAX_LAYERS`). Each layer is blurred with its disk kernel together with its
+    coverage (alpha), then laid over the result of the farther layers ("over" with
+    premultiplied alpha), so that a blurred near object spreads over a sharp background and a
+    sharp near object hides a blurred one, as in a real lens. Dividing by the accumulated alpha
+    at the end removes the dark fringes where the hidden background behind a near layer is
+    unknown.
 
     Args:
         image (np.ndarray): (H, W, 3) linear-light image.
@@ -87,15 +91,13 @@ def render_layered_defocus(image: np.ndarray,
         aperture (float): Pixels of blur radius per unit disparity.
         sharp_radius (float): Layers below this radius count as sharp. Defaults to 0.75.
         blurred_radius (float): Layers above this radius count as blurred. Defaults to 1.5.
-        layer_step (float): Radius step between layers in pixels. Defaults to 0.5.
-        max_layers (int): Upper bound on the number of layers. Defaults to 32.
 
     Returns:
         LayeredDefocus: The image and per-pixel radius and class fractions.
     """
     height, width = disparity.shape
     low, high = float(disparity.min()), float(disparity.max())
-    count = int(np.clip(np.ceil((high - low) * aperture / layer_step), 1, max_layers))
+    count = int(np.clip(np.ceil((high - low) * aperture / LAYER_STEP), 1, MAX_LAYERS))
     index = np.clip(((disparity - low) / max(high - low, 1e-6) * count).astype(np.int32), 0,
                     count - 1)
     # Premultiplied accumulators: colour (3), alpha, blurred share, sharp share.

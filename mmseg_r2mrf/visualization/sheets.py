@@ -24,24 +24,24 @@ def save_prediction_sheet(rows: Sequence[Dict], path: str, dpi: int = 80) -> Non
         path (str): Output PNG path.
         dpi (int): Resolution of the PNG.
     """
-    import matplotlib
-    matplotlib.use('Agg', force=False)
-    import matplotlib.pyplot as plt
+    # The object-oriented API: no pyplot, so no global backend or figure state is touched.
+    from matplotlib.figure import Figure
     if not rows:
         raise ValueError(f'no rows to draw into {path}')
     map_titles = list(rows[0]['maps'])
     columns = 2 + len(map_titles)
-    figure, axes = plt.subplots(len(rows), columns, figsize=(2.6 * columns, 2.7 * len(rows)),
-                                squeeze=False)
+    figure = Figure(figsize=(2.6 * columns, 2.7 * len(rows)))
+    axes = figure.subplots(len(rows), columns, squeeze=False)
     for axes_row, row in zip(axes, rows):
         panels = [(row['image'][..., ::-1], row['title']),
                   (colour_label(row['label']), 'label (red: ignored)')]
         panels += [(row['maps'][title], title) for title in map_titles]
         for axis, (picture, title) in zip(axes_row, panels):
-            axis.imshow(picture, cmap='gray', vmin=0, vmax=1) if picture.ndim == 2 else \
+            if picture.ndim == 2:
+                axis.imshow(picture, cmap='gray', vmin=0, vmax=1)
+            else:
                 axis.imshow(picture)
             axis.set_title(title, fontsize=8)
             axis.axis('off')
     figure.tight_layout()
     figure.savefig(path, dpi=dpi)
-    plt.close(figure)

@@ -29,8 +29,18 @@ def test_grey_and_colour_inputs_agree():
                                laplacian_blur_probability(grey), atol=1e-6)
 
 
-def test_callable_resizes_and_checks_its_settings():
-    baseline = LaplacianEnergyBaseline(window=9)
-    assert baseline(half_blurred(), out_shape=(48, 40)).shape == (48, 40)
-    with pytest.raises(ValueError):
-        LaplacianEnergyBaseline(low_percentile=90, high_percentile=10)
+def test_callable_matches_the_function():
+    baseline = LaplacianEnergyBaseline(window=9, low_percentile=10)
+    np.testing.assert_array_equal(baseline(half_blurred()),
+                                  laplacian_blur_probability(half_blurred(), 9, 10))
+
+
+@pytest.mark.parametrize('settings,message', [
+    (dict(low_percentile=90, high_percentile=10), 'percentile'),
+    (dict(high_percentile=101), 'percentile'),
+    (dict(window=0), 'window')])
+def test_function_and_callable_refuse_bad_settings(settings, message):
+    with pytest.raises(ValueError, match=message):
+        laplacian_blur_probability(half_blurred(), **settings)
+    with pytest.raises(ValueError, match=message):
+        LaplacianEnergyBaseline(**settings)

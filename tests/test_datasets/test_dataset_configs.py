@@ -3,15 +3,10 @@ import os.path as osp
 
 import pytest
 import torch
-from mmengine.config import Config
 
 from mmseg.registry import DATASETS
 
 CONFIGS = ('shi', 'dut', 'synthetic_defocus')
-
-
-def load(repo_root, name):
-    return Config.fromfile(osp.join(repo_root, 'configs', '_base_', 'datasets', name + '.py'))
 
 
 def fake_copy(name, root, pair_writer):
@@ -36,8 +31,8 @@ def fake_copy(name, root, pair_writer):
 
 
 @pytest.mark.parametrize('name', CONFIGS)
-def test_conventions(repo_root, name):
-    cfg = load(repo_root, name)
+def test_conventions(dataset_config, name):
+    cfg = dataset_config(name)
     assert cfg.crop_size == (320, 320)
     assert cfg.train_dataloader.batch_size == 4
     assert cfg.val_evaluator == cfg.test_evaluator == dict(type='DefocusMetric')
@@ -50,8 +45,8 @@ def test_conventions(repo_root, name):
 
 
 @pytest.mark.parametrize('name', CONFIGS)
-def test_pipelines_run_on_a_fake_copy(repo_root, tmp_path, pair_writer, name):
-    cfg = load(repo_root, name)
+def test_pipelines_run_on_a_fake_copy(dataset_config, tmp_path, pair_writer, name):
+    cfg = dataset_config(name)
     root = str(tmp_path / name)
     extra = fake_copy(name, root, pair_writer)
     train = DATASETS.build(dict(cfg.train_dataloader.dataset, data_root=root, **extra))
@@ -75,10 +70,10 @@ def test_pipelines_run_on_a_fake_copy(repo_root, tmp_path, pair_writer, name):
     ('dut', 'DUTDefocusDataset', (480, 480)),
     ('synthetic_defocus', 'SyntheticDefocusDataset', None),  # no resampling of blur radii
 ])
-def test_loaders_use_the_bases_own_dataset_and_pipeline(repo_root, name, dataset_type,
+def test_loaders_use_the_bases_own_dataset_and_pipeline(dataset_config, name, dataset_type,
                                                         resize_scale):
     # dut.py and synthetic_defocus.py inherit shi.py: nothing of Shi's may leak into them.
-    cfg = load(repo_root, name)
+    cfg = dataset_config(name)
     for loader in (cfg.train_dataloader, cfg.val_dataloader, cfg.test_dataloader):
         assert loader.dataset.type == dataset_type
         assert loader.dataset.data_root == cfg.data_root

@@ -9,9 +9,6 @@ from PIL import Image
 
 from mmseg.registry import DATASETS
 
-LOAD = [dict(type='LoadImageFromFile', color_type='color_ignore_orientation'),
-        dict(type='LoadDefocusAnnotations')]
-
 
 @pytest.fixture
 def shi_like(tmp_path, pair_writer):
@@ -83,7 +80,7 @@ def test_split_list_naming_missing_file(shi_like):
         build(shi_like, ann_file='mine.txt')
 
 
-def test_grey_rgba_and_16_bit_images_are_converted(shi_like, label_of):
+def test_grey_rgba_and_16_bit_images_are_converted(shi_like, label_of, load_pipeline):
     rng = np.random.default_rng(1)
     image_dir = osp.join(shi_like, 'image')
     for name in os.listdir(image_dir):
@@ -92,23 +89,22 @@ def test_grey_rgba_and_16_bit_images_are_converted(shi_like, label_of):
                 rng.integers(0, 256, (12, 16), dtype=np.uint8))
     cv2.imwrite(osp.join(image_dir, 'out_of_focus0002.png'),
                 rng.integers(0, 65536, (12, 16, 4), dtype=np.uint16))
-    dataset = build(shi_like, pipeline=LOAD)
+    dataset = build(shi_like, pipeline=load_pipeline)
     for index in range(2):
         sample = dataset[index]
         assert sample['img'].shape == (12, 16, 3) and sample['img'].dtype == np.uint8
         np.testing.assert_array_equal(sample['gt_seg_map'], label_of(12, 16))
 
 
-def test_masks_not_strictly_binary_are_binarised_at_128(shi_like):
+def test_masks_not_strictly_binary_are_binarised_at_128(shi_like, load_pipeline):
     mask = np.array([[0, 127, 128, 255] * 4] * 12, np.uint8)
     cv2.imwrite(osp.join(shi_like, 'gt', 'out_of_focus0001.png'), mask)
-    label = build(shi_like, pipeline=LOAD)[0]['gt_seg_map']
+    label = build(shi_like, pipeline=load_pipeline)[0]['gt_seg_map']
     np.testing.assert_array_equal(label, np.array([[0, 0, 1, 1] * 4] * 12))
 
 
-def test_exif_orientation_is_applied_to_neither(shi_like, repo_root):
+def test_exif_orientation_is_applied_to_neither(shi_like, dataset_config):
     """A JPEG tagged 'rotate 90°' stays as stored, like its mask, in every shipped pipeline."""
-    from mmengine.config import Config
     from mmengine.dataset import Compose
     path = osp.join(shi_like, 'image', 'out_of_focus0001.jpg')
     exif = Image.Exif()
@@ -116,6 +112,18 @@ def test_exif_orientation_is_applied_to_neither(shi_like, repo_root):
     Image.fromarray(np.zeros((12, 16, 3), np.uint8)).save(path, exif=exif)
     info = build(shi_like).get_data_info(0)
     for name in ('shi', 'dut', 'synthetic_defocus'):
-        cfg = Config.fromfile(osp.join(repo_root, 'configs', '_base_', 'datasets', name + '.py'))
-        loaded = Compose(cfg.test_pipeline[:2])(dict(info))
+        loaded = Compose(dataset_config(name).test_pipeline[:2])(dict(info))
         assert loaded['img'].shape[:2] == loaded['gt_seg_map'].shape == (12, 16), name
+
+
+@pytest.mark.parametrize('dataset_type,split', [
+    ('ShiDefocusDataset', 'val'), ('SyntheticDefocusDataset', 'all'),
+    ('DUTDefocusDataset', 'cuhk_test'), ('DefocusDataset', 'train')])
+def test_unknown_split_is_rejected_naming_the_choices(shi_like, dataset_type, split):
+    dataset_cls = DATASETS.get(dataset_type)
+    with pytest.raises(ValueError, match=rf"{dataset_type}: split must be .*{split!r}") as error:
+        DATASETS.build(dict(type=dataset_type, data_root=shi_like, split=split,
+                            mask_polarity='blur'))
+    for choice in dataset_cls.SPLITS:
+        assert repr(choice) in str(error.value)
+

@@ -5,9 +5,6 @@ import pytest
 
 from mmseg.registry import DATASETS
 
-LOAD = [dict(type='LoadImageFromFile', color_type='color_ignore_orientation'),
-        dict(type='LoadDefocusAnnotations')]
-
 
 @pytest.fixture
 def dut_root(tmp_path, pair_writer):
@@ -23,9 +20,9 @@ def dut_root(tmp_path, pair_writer):
 
 
 @pytest.mark.parametrize('split,count', [('train', 3), ('test', 2)])
-def test_counts_and_inverted_polarity(dut_root, label_of, split, count):
+def test_counts_and_inverted_polarity(dut_root, label_of, load_pipeline, split, count):
     dataset = DATASETS.build(
-        dict(type='DUTDefocusDataset', data_root=dut_root, split=split, pipeline=LOAD))
+        dict(type='DUTDefocusDataset', data_root=dut_root, split=split, pipeline=load_pipeline))
     assert len(dataset) == count
     for index in range(count):
         sample = dataset[index]

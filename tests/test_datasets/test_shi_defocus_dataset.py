@@ -5,34 +5,30 @@ import numpy as np
 import pytest
 
 from mmseg.registry import DATASETS
-from mmseg_r2mrf.datasets import SHI_TEST_SPLIT
 
-LOAD = [dict(type='LoadImageFromFile', color_type='color_ignore_orientation'),
-        dict(type='LoadDefocusAnnotations')]
 # Stems with an upper-case .JPG in the original release (splits README).
 UPPER_CASE_JPG = {'out_of_focus0026', 'out_of_focus0027', 'out_of_focus0028',
                   'out_of_focus0099', 'out_of_focus0103'}
 TRAIN_STEMS = ['out_of_focus0001', 'out_of_focus0002', 'out_of_focus0700']
 
 
+def image_suffix(stem):
+    return '.JPG' if stem in UPPER_CASE_JPG else '.jpg'
+
+
 @pytest.fixture
-def shi_root(tmp_path, pair_writer):
+def shi_root(tmp_path, pair_writer, shi_test_stems):
     """A fake Shi et al. release: the 100 test stems, 3 training ones and 2 motion images."""
     root = str(tmp_path / 'shi')
-    with open(SHI_TEST_SPLIT) as f:
-        test_stems = [line.strip() for line in f if line.strip()]
-    for index, stem in enumerate(test_stems + TRAIN_STEMS + ['motion0001', 'motion0002']):
-        suffix = '.JPG' if stem in UPPER_CASE_JPG else '.jpg'
-        pair_writer(osp.join(root, 'image'), osp.join(root, 'gt'), stem, image_suffix=suffix,
-                    polarity='blur', size=(8, 10), seed=index)
+    for index, stem in enumerate(shi_test_stems + TRAIN_STEMS + ['motion0001', 'motion0002']):
+        pair_writer(osp.join(root, 'image'), osp.join(root, 'gt'), stem,
+                    image_suffix=image_suffix(stem), polarity='blur', size=(8, 10), seed=index)
     return root
 
 
-def test_shipped_split_list_has_100_stems():
-    with open(SHI_TEST_SPLIT) as f:
-        stems = [line.strip() for line in f if line.strip()]
-    assert len(stems) == len(set(stems)) == 100
-    assert all(stem.startswith('out_of_focus') for stem in stems)
+def test_shipped_split_list_has_100_stems(shi_test_stems):
+    assert len(shi_test_stems) == len(set(shi_test_stems)) == 100
+    assert all(stem.startswith('out_of_focus') for stem in shi_test_stems)
 
 
 @pytest.mark.parametrize('split,count', [('test', 100), ('train', 3), ('all', 103)])
@@ -49,19 +45,28 @@ def test_splits_exclude_motion_and_each_other(shi_root, split, count):
         assert upper and upper == UPPER_CASE_JPG & set(stems)
 
 
-def test_labels_have_project_polarity(shi_root, label_of):
+def test_labels_have_project_polarity(shi_root, label_of, load_pipeline):
     dataset = DATASETS.build(
-        dict(type='ShiDefocusDataset', data_root=shi_root, split='train', pipeline=LOAD))
+        dict(type='ShiDefocusDataset', data_root=shi_root, split='train', pipeline=load_pipeline))
     sample = dataset[0]
     assert sample['img'].shape == (8, 10, 3)
     np.testing.assert_array_equal(sample['gt_seg_map'], label_of(8, 10))
 
 
-def test_split_list_naming_a_missing_file(shi_root):
-    with open(SHI_TEST_SPLIT) as f:
-        missing = f.readline().strip()
-    os.remove(osp.join(shi_root, 'image', missing + '.JPG'
-                       if missing in UPPER_CASE_JPG else missing + '.jpg'))
+def test_split_list_naming_a_missing_file(shi_root, shi_test_stems):
+    missing = shi_test_stems[0]
+    os.remove(osp.join(shi_root, 'image', missing + image_suffix(missing)))
     os.remove(osp.join(shi_root, 'gt', missing + '.png'))
     with pytest.raises(FileNotFoundError, match=missing):
         DATASETS.build(dict(type='ShiDefocusDataset', data_root=shi_root, split='test'))
+
+
+def test_mask_suffix_can_be_overridden(tmp_path, pair_writer, label_of, load_pipeline):
+    """A copy whose masks were re-saved as .bmp: the class must not force .png."""
+    root = str(tmp_path / 'shi_bmp')
+    pair_writer(osp.join(root, 'image'), osp.join(root, 'gt'), 'out_of_focus0001',
+                mask_suffix='.bmp')
+    dataset = DATASETS.build(dict(type='ShiDefocusDataset', data_root=root, split='all',
+                                  seg_map_suffix='.bmp', pipeline=load_pipeline))
+    assert dataset.get_data_info(0)['seg_map_path'].endswith('out_of_focus0001.bmp')
+    np.testing.assert_array_equal(dataset[0]['gt_seg_map'], label_of(12, 16))

@@ -3,11 +3,9 @@ import os.path as osp
 import cv2
 import numpy as np
 import pytest
+from PIL import Image
 
 from mmseg.registry import DATASETS
-
-LOAD = [dict(type='LoadImageFromFile', color_type='color_ignore_orientation'),
-        dict(type='LoadDefocusAnnotations')]
 
 
 @pytest.fixture
@@ -26,15 +24,23 @@ def synthetic_root(tmp_path, pair_writer):
     return root
 
 
-def test_split_lists_and_label_encoding(synthetic_root, label_of):
-    train = DATASETS.build(
-        dict(type='SyntheticDefocusDataset', data_root=synthetic_root, split='train'))
-    test = DATASETS.build(dict(type='SyntheticDefocusDataset', data_root=synthetic_root,
-                               split='test', pipeline=LOAD))
-    assert len(train) == 3 and len(test) == 1
+def expected_test_label(label_of):
+    """What c_000.png of ``synthetic_root`` holds: the left half blurred, row 0 ignored."""
     expected = label_of(12, 16)
     expected[0] = 255
-    np.testing.assert_array_equal(test[0]['gt_seg_map'], expected)
+    return expected
+
+
+def build(root, split, **kwargs):
+    return DATASETS.build(
+        dict(type='SyntheticDefocusDataset', data_root=root, split=split, **kwargs))
+
+
+def test_split_lists_and_label_encoding(synthetic_root, label_of, load_pipeline):
+    train = build(synthetic_root, 'train')
+    test = build(synthetic_root, 'test', pipeline=load_pipeline)
+    assert len(train) == 3 and len(test) == 1
+    np.testing.assert_array_equal(test[0]['gt_seg_map'], expected_test_label(label_of))
 
 
 def test_values_outside_the_encoding_are_rejected_naming_the_file(synthetic_root):
@@ -43,5 +49,25 @@ def test_values_outside_the_encoding_are_rejected_naming_the_file(synthetic_root
     mask[0, 0] = 200
     cv2.imwrite(path, mask)
     with pytest.raises(ValueError, match='a_001.png'):
-        DATASETS.build(
-            dict(type='SyntheticDefocusDataset', data_root=synthetic_root, split='train'))
+        build(synthetic_root, 'train')
+
+
+def test_16_bit_label_mask_loads_the_labels_that_were_checked(synthetic_root, label_of,
+                                                              load_pipeline):
+    """Label values are class ids: a 16-bit 0/1/255 file keeps them (no scaling to 8 bits)."""
+    path = osp.join(synthetic_root, 'gt', 'c_000.png')
+    assert cv2.imwrite(path, expected_test_label(label_of).astype(np.uint16))
+    assert cv2.imread(path, cv2.IMREAD_UNCHANGED).dtype == np.uint16
+    test = build(synthetic_root, 'test', pipeline=load_pipeline)  # the build-time check
+    np.testing.assert_array_equal(test[0]['gt_seg_map'], expected_test_label(label_of))
+    assert test[0]['gt_seg_map'].dtype == np.uint8
+
+
+def test_palette_label_mask_is_refused_at_build_time(synthetic_root, label_of):
+    """OpenCV, which loads the masks, expands a palette to colours: the indices are lost."""
+    path = osp.join(synthetic_root, 'gt', 'c_000.png')
+    palette_image = Image.fromarray(expected_test_label(label_of), mode='L').convert('P')
+    palette_image.putpalette([0, 0, 0, 200, 30, 30] + [255, 255, 255] * 254)
+    palette_image.save(path)
+    with pytest.raises(ValueError, match=r'c_000.png: .*one-channel.*3 channels'):
+        build(synthetic_root, 'test')

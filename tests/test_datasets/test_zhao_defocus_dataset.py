@@ -5,9 +5,6 @@ import pytest
 
 from mmseg.registry import DATASETS
 
-LOAD = [dict(type='LoadImageFromFile', color_type='color_ignore_orientation'),
-        dict(type='LoadDefocusAnnotations')]
-
 
 @pytest.fixture
 def zhao_root(tmp_path, pair_writer):
@@ -24,9 +21,9 @@ def zhao_root(tmp_path, pair_writer):
 
 
 @pytest.mark.parametrize('split,count', [('train', 11), ('cuhk_test', 2), ('dut_test', 3)])
-def test_splits_polarity_and_numeric_order(zhao_root, label_of, split, count):
+def test_splits_polarity_and_numeric_order(zhao_root, label_of, load_pipeline, split, count):
     dataset = DATASETS.build(
-        dict(type='ZhaoDefocusDataset', data_root=zhao_root, split=split, pipeline=LOAD))
+        dict(type='ZhaoDefocusDataset', data_root=zhao_root, split=split, pipeline=load_pipeline))
     assert len(dataset) == count
     stems = [osp.splitext(osp.basename(dataset.get_data_info(i)['img_path']))[0]
              for i in range(count)]

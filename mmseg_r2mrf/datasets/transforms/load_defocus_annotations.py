@@ -56,15 +56,59 @@ def to_defocus_label(mask: np.ndarray, polarity: str, threshold: int = 128) -> n
     return blurred.astype(np.uint8) * BLUR_LABEL
 
 
+def load_defocus_label(path: str,
+                       polarity: str,
+                       threshold: int = 128,
+                       backend_args: Optional[dict] = None) -> np.ndarray:
+    """Read a mask file as project labels: 1 = blurred, 0 = in focus, 255 = ignore.
+
+    The file is decoded with OpenCV as stored, without an EXIF orientation applied (like the
+    images, loaded with ``color_type='color_ignore_orientation'``). ``'blur'`` and ``'focus'``
+    masks are read as one 8-bit grey channel (colour, palette and 16-bit masks are converted)
+    before binarisation. ``'label'`` masks hold class ids, not grey levels, so they are read
+    unconverted: a grey conversion would turn a 16-bit 1 into 0 and a palette index into the
+    luminance of its colour. A one-channel 8- or 16-bit label file is accepted; a colour or
+    palette file is refused (OpenCV expands a palette to colours, losing the indices).
+
+    Both :class:`LoadDefocusAnnotations` and the datasets' build-time check call this function,
+    so a mask that passes the check loads to the labels that were checked.
+
+    Args:
+        path (str): Mask file.
+        polarity (str): One of :data:`MASK_POLARITIES`.
+        threshold (int): Binarisation level for ``'blur'``/``'focus'`` masks. Defaults to 128.
+        backend_args (dict, optional): mmengine file backend arguments. Defaults to None.
+
+    Returns:
+        np.ndarray: (H, W) uint8 labels, see :func:`to_defocus_label`.
+
+    Raises:
+        ValueError: An unknown polarity, or a file that cannot be decoded, is not a one-channel
+            label file or holds values outside the label encoding; the message names the file.
+    """
+    flag = 'unchanged' if polarity == 'label' else 'grayscale_ignore_orientation'
+    mask = mmcv.imfrombytes(fileio.get(path, backend_args=backend_args), flag=flag, backend='cv2')
+    if mask is None:
+        raise ValueError(f'cannot decode the mask {path}')
+    if mask.ndim != 2:  # only an unconverted ('label') read keeps channels
+        raise ValueError(f'{path}: a label mask must be a one-channel (grey) file holding 0, 1 '
+                         f'and 255, but it has {mask.shape[2]} channels (a colour or palette '
+                         'image?)')
+    try:
+        return to_defocus_label(mask, polarity, threshold)
+    except ValueError as error:
+        raise ValueError(f'{path}: {error}') from error
+
+
 @TRANSFORMS.register_module()
 class LoadDefocusAnnotations(BaseTransform):
     """Load a defocus mask as project labels: 1 = blurred, 0 = in focus, 255 = ignore.
 
     The file's polarity normally comes from the dataset (each defocus dataset declares it and
-    puts ``mask_polarity`` in every sample), so a config needs no argument. The mask is read as
-    one grey channel (RGB, palette and 16-bit masks are converted) and, like the image loaded with
-    ``color_type='color_ignore_orientation'``, without applying an EXIF orientation: image and
-    mask are taken as stored, both or neither rotated.
+    puts ``mask_polarity`` in every sample), so a config needs no argument. The file is read by
+    :func:`load_defocus_label`: as stored, without applying an EXIF orientation (image and mask
+    are both or neither rotated); ``'blur'``/``'focus'`` masks as one grey channel (RGB, palette
+    and 16-bit masks are converted), ``'label'`` masks unconverted.
 
     Required Keys:
 
@@ -118,16 +162,9 @@ class LoadDefocusAnnotations(BaseTransform):
         Returns:
             dict: ``results`` with ``gt_seg_map`` and ``seg_fields`` updated.
         """
-        path = results['seg_map_path']
-        polarity = self._polarity(results)
-        mask_bytes = fileio.get(path, backend_args=self.backend_args)
-        mask = mmcv.imfrombytes(mask_bytes, flag='grayscale_ignore_orientation', backend='cv2')
-        if mask is None:
-            raise ValueError(f'cannot decode the mask {path}')
-        try:
-            results['gt_seg_map'] = to_defocus_label(mask, polarity, self.threshold)
-        except ValueError as error:
-            raise ValueError(f'{path}: {error}') from error
+        results['gt_seg_map'] = load_defocus_label(results['seg_map_path'],
+                                                   self._polarity(results), self.threshold,
+                                                   self.backend_args)
         results.setdefault('seg_fields', []).append('gt_seg_map')
         return results
 
