@@ -29,14 +29,13 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 os.environ.setdefault('KINETO_LOG_LEVEL', '5')  # the CPU profiler's start-up chatter
 
+import mmseg_r2mrf  # noqa: F401,E402  (compatibility layer first, then the registries)
 import torch  # noqa: E402
 from mmengine.analysis import get_model_complexity_info  # noqa: E402
-from mmengine.config import Config, DictAction  # noqa: E402
-from mmengine.registry import init_default_scope  # noqa: E402
+from mmengine.config import DictAction  # noqa: E402
+from mmseg.apis import init_model  # noqa: E402
 from torch import Tensor, nn  # noqa: E402
 from torch.profiler import ProfilerActivity, profile  # noqa: E402
-
-import mmseg_r2mrf  # noqa: F401,E402  (compatibility layer first, then the registries)
 
 
 class NeckAndHead(nn.Module):
@@ -50,17 +49,6 @@ class NeckAndHead(nn.Module):
     def forward(self, *feats: Tensor) -> Tensor:
         x = self.neck(feats) if self.neck is not None else feats
         return self.decode_head(x)
-
-
-class WholeModel(nn.Module):
-    """Backbone, neck and decode head: ``EncoderDecoder``'s tensor forward."""
-
-    def __init__(self, segmentor: nn.Module) -> None:
-        super().__init__()
-        self.segmentor = segmentor
-
-    def forward(self, x: Tensor) -> Tensor:
-        return self.segmentor.decode_head(self.segmentor.extract_feat(x))
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -93,28 +81,6 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     if args.out and osp.exists(args.out) and not args.overwrite:
         parser.error(f'--out {args.out} exists; pass --overwrite to replace it')
     return args
-
-
-def build_segmentor(config: str, cfg_options: Optional[dict] = None) -> nn.Module:
-    """Builds the config's model with random weights (no checkpoint is read).
-
-    Args:
-        config (str): Config file path.
-        cfg_options (dict, optional): ``--cfg-options`` overrides.
-
-    Returns:
-        nn.Module: The segmentor, in eval mode.
-    """
-    if not osp.isfile(config):
-        raise FileNotFoundError(f'config file {config} does not exist')
-    cfg = Config.fromfile(config)
-    if cfg_options:
-        cfg.merge_from_dict(cfg_options)
-    if 'model' not in cfg:
-        raise KeyError(f'{config} defines no `model`')
-    init_default_scope(cfg.get('default_scope', 'mmseg'))
-    from mmseg.registry import MODELS
-    return MODELS.build(cfg.model).eval()
 
 
 def _synchronize(device: torch.device) -> None:
@@ -160,7 +126,8 @@ def benchmark(segmentor: nn.Module,
 
     Args:
         segmentor (nn.Module): An ``EncoderDecoder``-like model (``backbone``,
-            ``decode_head``, optional ``neck``, ``extract_feat``).
+            ``decode_head``, optional ``neck``) whose ``forward(inputs)`` defaults to the
+            tensor mode: backbone, neck and head, without pre- or post-processing.
         shape (Sequence[int]): Input (height, width).
         batch_size (int): Images per forward pass.
         device (str): Torch device.
@@ -180,7 +147,7 @@ def benchmark(segmentor: nn.Module,
     parts: List[Tuple[str, nn.Module, Tuple[Tensor, ...]]] = [
         ('backbone', segmentor.backbone, (image, )),
         (head_name, NeckAndHead(segmentor), feats),
-        ('whole', WholeModel(segmentor), (image, )),
+        ('whole', segmentor, (image, )),
     ]
 
     rows = []
@@ -230,7 +197,8 @@ def main(argv: Optional[Sequence[str]] = None) -> List[Dict[str, object]]:
     args = parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
-    segmentor = build_segmentor(args.config, args.cfg_options)
+    # Random weights (the costs do not depend on them): no checkpoint, no pretrained file.
+    segmentor = init_model(args.config, device=args.device, cfg_options=args.cfg_options)
     rows = benchmark(segmentor, args.shape, args.batch_size, args.device, args.warmup,
                      args.repeat)
     device = args.device

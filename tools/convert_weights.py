@@ -4,7 +4,9 @@ Supported ``state_dict`` files (as torchvision saves and downloads them):
 
 * ResNet / ResNeXt (``resnet18..152``, ``resnext50_32x4d``, ``resnext101_32x8d``, ...) ->
   mmseg ``ResNet`` / ``ResNeXt`` with ``deep_stem=False`` and ``style='pytorch'``. torchvision
-  and mmseg name these layers alike, so only the classifier (``fc.*``) is left out.
+  and mmseg name these layers alike, so such a file also loads as it is (``fc.*`` unused); the
+  conversion only leaves out ``fc.*``, and its use is the check: an unknown layout is refused
+  and the printed config has the file's depth, groups and width.
 * VGG (``vgg11..19`` and their ``_bn`` variants) -> mmpretrain ``VGG`` (``features.N`` of
   torchvision, counting ReLUs, become the ``ConvModule`` index of mmpretrain).
 * DenseNet (``densenet121/161/169/201``, including the old ``norm.1``-style key names of the
@@ -28,26 +30,28 @@ import os
 import os.path as osp
 import re
 import sys
-import tempfile
 from collections import OrderedDict
 from typing import Dict, List, Tuple
 
+import mmseg_r2mrf  # noqa: F401  (compatibility layer first, then mmseg and mmpretrain)
 import torch
+from mmpretrain.models.backbones import VGG, DenseNet
+from mmseg.models.backbones import ResNet
+from mmseg.models.backbones.resnet import Bottleneck
+
+from mmseg_r2mrf.utils import atomic_write
 
 StateDict = Dict[str, torch.Tensor]
 
-# Depths of torchvision's ResNet family by blocks per stage (basic / bottleneck blocks).
-_RESNET_DEPTHS = {
-    ((2, 2, 2, 2), False): 18, ((3, 4, 6, 3), False): 34, ((3, 4, 6, 3), True): 50,
-    ((3, 4, 23, 3), True): 101, ((3, 8, 36, 3), True): 152,
-}
-# mmpretrain VGG: depth by number of convolutions; convolutions per stage.
-_VGG_DEPTHS = {8: 11, 10: 13, 13: 16, 16: 19}
-_VGG_STAGE_BLOCKS = {11: (1, 1, 2, 2, 2), 13: (2, 2, 2, 2, 2), 16: (2, 2, 3, 3, 3),
-                     19: (2, 2, 4, 4, 4)}
-# mmpretrain DenseNet arch names.
-_DENSENET_ARCHS = {(32, (6, 12, 24, 16), 64): '121', (32, (6, 12, 32, 32), 64): '169',
-                   (32, (6, 12, 48, 32), 64): '201', (48, (6, 12, 36, 24), 96): '161'}
+# The backbones' own architecture tables, keyed by what a state_dict shows.
+# ResNet: depth by (blocks per stage, bottleneck blocks?).
+_RESNET_DEPTHS = {(tuple(stage_blocks), issubclass(block, Bottleneck)): depth
+                  for depth, (block, stage_blocks) in ResNet.arch_settings.items()}
+# VGG: depth by number of convolutions.
+_VGG_DEPTHS = {sum(stage_blocks): depth for depth, stage_blocks in VGG.arch_settings.items()}
+# DenseNet: arch name by (growth rate, layers per block, stem channels).
+_DENSENET_ARCHS = {(arch['growth_rate'], tuple(arch['depths']), arch['init_channels']): name
+                   for name, arch in DenseNet.arch_settings.items()}
 # Old torchvision DenseNet names ('denselayer1.norm.1.weight'); torchvision renames them too.
 _OLD_DENSENET_KEY = re.compile(
     r'^(.*denselayer\d+\.(?:norm|relu|conv))\.((?:[12])\.(?:weight|bias|running_mean|'
@@ -120,7 +124,7 @@ def convert_vgg(state_dict: StateDict) -> Tuple[StateDict, dict]:
     with_norm = f'features.{conv_indices[0] + 1}.running_mean' in state_dict
     # mmpretrain: one ConvModule per convolution and one MaxPool per stage in `features`.
     targets, module_index = [], 0
-    for num_convs in _VGG_STAGE_BLOCKS[depth]:
+    for num_convs in VGG.arch_settings[depth]:
         targets.extend(range(module_index, module_index + num_convs))
         module_index += num_convs + 1  # the stage's MaxPool
     converted, used = OrderedDict(), set()
@@ -189,30 +193,28 @@ def _check_all_used(state_dict: StateDict, used: set, classifier_prefix: str) ->
 CONVERTERS = {'resnet': convert_resnet, 'vgg': convert_vgg, 'densenet': convert_densenet}
 
 
-def convert(state_dict: StateDict, family: str = 'auto') -> Tuple[StateDict, dict, str]:
-    """Convert a torchvision ``state_dict``.
+def convert(state_dict: StateDict) -> Tuple[StateDict, dict, str]:
+    """Convert a torchvision ``state_dict``, its family detected from the keys.
 
     Args:
         state_dict (dict): The torchvision ``state_dict``.
-        family (str): ``'auto'``, ``'resnet'`` (also ResNeXt), ``'vgg'`` or ``'densenet'``.
 
     Returns:
         tuple: The converted ``state_dict``, the backbone config it fits (without
-        ``init_cfg``), and the family.
+        ``init_cfg``), and the family (``'resnet'`` (also ResNeXt), ``'vgg'`` or
+        ``'densenet'``).
 
     Raises:
         ConversionError: Unsupported or already-converted files.
     """
-    detected = detect_family(state_dict)
-    if detected == 'openmmlab':
+    family = detect_family(state_dict)
+    if family == 'openmmlab':
         raise ConversionError(
             'this is already an OpenMMLab checkpoint and loads without conversion: '
             "init_cfg=dict(type='Pretrained', checkpoint=FILE) (add prefix='backbone.' for a "
             'whole-model checkpoint)')
-    if family != 'auto' and family != detected:
-        raise ConversionError(f'--family {family} given, but the file holds a {detected}')
-    converted, backbone = CONVERTERS[detected](state_dict)
-    return converted, backbone, detected
+    converted, backbone = CONVERTERS[family](state_dict)
+    return converted, backbone, family
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -222,8 +224,6 @@ def parse_args(argv=None) -> argparse.Namespace:
         'checkpoints need no conversion.')
     parser.add_argument('src', help='torchvision state_dict file (.pth)')
     parser.add_argument('dst', help='output checkpoint file')
-    parser.add_argument('--family', choices=['auto', *CONVERTERS], default='auto',
-                        help='model family (default: detected from the keys)')
     parser.add_argument('--force', action='store_true', help='overwrite an existing dst')
     return parser.parse_args(argv)
 
@@ -251,22 +251,15 @@ def main(argv=None) -> int:
         print(f'error: {args.src}: not a state_dict of tensors', file=sys.stderr)
         return 1
     try:
-        converted, backbone, family = convert(state_dict, args.family)
+        converted, backbone, family = convert(state_dict)
     except ConversionError as error:
         print(f'error: {args.src}: {error}', file=sys.stderr)
         return 1
     out_dir = osp.dirname(osp.abspath(args.dst))
     os.makedirs(out_dir, exist_ok=True)
     meta = dict(source=osp.basename(args.src), family=family, converter='convert_weights.py')
-    # Atomic: a crash never leaves a half-written checkpoint under the final name.
-    fd, tmp_path = tempfile.mkstemp(dir=out_dir, suffix='.tmp')
-    os.close(fd)
-    try:
+    with atomic_write(args.dst) as tmp_path:
         torch.save({'state_dict': converted, 'meta': meta}, tmp_path)
-        os.replace(tmp_path, args.dst)
-    finally:
-        if osp.exists(tmp_path):
-            os.remove(tmp_path)
     backbone['init_cfg'] = dict(type='Pretrained', checkpoint=args.dst)
     print(f'{args.src} ({family}): {len(converted)} tensors -> {args.dst} '
           f'(left out: {len(state_dict) - len(converted)} classifier tensors)')

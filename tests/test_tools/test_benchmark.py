@@ -1,50 +1,24 @@
 """tools/benchmark.py: params, MACs, latency and peak memory per part of a segmentor."""
-import importlib.util
 import json
-import os.path as osp
 
 import mmseg_r2mrf  # noqa: F401  (mmcv-lite fallback before mmseg)
 import pytest
 import torch
-
-REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-TINY_SEG = osp.join(REPO, 'tests', 'data', 'configs', 'tiny_seg.py')
-TINY_R2MRF = f"""
-_base_ = ['{REPO}/configs/_base_/default_runtime.py']
-norm_cfg = dict(type='BN', requires_grad=True)
-model = dict(
-    type='EncoderDecoder',
-    data_preprocessor=dict(type='SegDataPreProcessor', mean=[123.675, 116.28, 103.53],
-                           std=[58.395, 57.12, 57.375], bgr_to_rgb=True, size_divisor=32),
-    backbone=dict(type='ResNetWithStem', depth=18, stem_channels=8, base_channels=8,
-                  norm_cfg=norm_cfg),
-    neck=dict(type='AMDF', in_channels=[8, 8, 16, 32, 64], level_channels=8, out_channels=8,
-              norm_cfg=norm_cfg),
-    decode_head=dict(type='R2MRFHead', in_channels=[8] * 6, channels=4, num_steps=2,
-                     num_classes=2, out_channels=1, threshold=0.5, norm_cfg=norm_cfg,
-                     loss_decode=dict(type='CrossEntropyLoss', use_sigmoid=True)),
-    test_cfg=dict(mode='whole'))
-"""
-
-
-def _tool():
-    spec = importlib.util.spec_from_file_location(
-        'benchmark_tool', osp.join(REPO, 'tools', 'benchmark.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from mmengine.config import Config
+from tiny_data import TINY_CONFIG, load_tool, tiny_r2mrf_cfg
 
 
 @pytest.fixture(scope='module')
 def tool():
-    return _tool()
+    return load_tool('benchmark')
 
 
 @pytest.fixture
 def tiny_config(tmp_path):
-    path = tmp_path / 'tiny_r2mrf.py'
-    path.write_text(TINY_R2MRF)
-    return str(path)
+    """A config file holding the tiny R²MRF model (ResNetWithStem, AMDF, R2MRFHead)."""
+    path = str(tmp_path / 'tiny_r2mrf.py')
+    Config(dict(model=tiny_r2mrf_cfg())).dump(path)
+    return path
 
 
 def test_rows_for_backbone_neck_head_and_whole(tool, tiny_config, tmp_path, capsys):
@@ -73,15 +47,16 @@ def test_rows_for_backbone_neck_head_and_whole(tool, tiny_config, tmp_path, caps
 
 
 def test_shape_scales_the_macs(tool, tiny_config):
-    small = tool.benchmark(tool.build_segmentor(tiny_config), (64, 64), repeat=1, warmup=0)
-    large = tool.benchmark(tool.build_segmentor(tiny_config), (128, 128), repeat=1, warmup=0)
+    segmentor = tool.init_model(tiny_config, device='cpu')
+    small = tool.benchmark(segmentor, (64, 64), repeat=1, warmup=0)
+    large = tool.benchmark(segmentor, (128, 128), repeat=1, warmup=0)
     for s, l in zip(small, large):
         assert 3.5 < l['macs'] / s['macs'] < 4.5, s['part']
         assert l['params'] == s['params']
 
 
 def test_model_without_neck_and_batch(tool):
-    rows = tool.main([TINY_SEG, '--shape', '32', '--batch-size', '2', '--repeat', '1',
+    rows = tool.main([TINY_CONFIG, '--shape', '32', '--batch-size', '2', '--repeat', '1',
                       '--warmup', '0'])
     assert [r['part'] for r in rows] == ['backbone', 'head', 'whole']
 
@@ -103,4 +78,4 @@ def test_bad_arguments(tool, tiny_config):
         with pytest.raises(SystemExit):
             tool.parse_args([tiny_config, '--device', 'cuda'])
     with pytest.raises(FileNotFoundError, match='no_such.py'):
-        tool.build_segmentor('no_such.py')
+        tool.main(['no_such.py', '--repeat', '1', '--warmup', '0'])

@@ -6,36 +6,19 @@ the big ones (ResNeXt-101 32x8d, VGG-16, DenseNet-161) take the same code path.
 """
 import os
 import os.path as osp
-import subprocess
-import sys
 
 import mmseg_r2mrf  # noqa: F401  (mmcv-lite ops fallback before mmseg is imported)
 import pytest
-from tiny_data import REPO_ROOT, load_tool
+from tiny_data import load_tool, randomise_bn, run_tool
 import torch
 import torchvision
 from mmpretrain.models.backbones import VGG, DenseNet
 from mmseg.models.backbones import ResNet, ResNeXt
 
-TOOL = osp.join(REPO_ROOT, 'tools', 'convert_weights.py')
-
 
 @pytest.fixture(scope='module')
 def tool():
     return load_tool('convert_weights')
-
-
-def _randomise_norms(model: torch.nn.Module, seed: int) -> torch.nn.Module:
-    """Non-trivial BN parameters and statistics, so that a misplaced BN changes the output."""
-    generator = torch.Generator().manual_seed(seed)
-    for module in model.modules():
-        if isinstance(module, torch.nn.BatchNorm2d):
-            shape = module.weight.shape
-            module.weight.data = torch.rand(shape, generator=generator) + 0.5
-            module.bias.data = torch.randn(shape, generator=generator) * 0.1
-            module.running_mean = torch.randn(shape, generator=generator) * 0.1
-            module.running_var = torch.rand(shape, generator=generator) + 0.5
-    return model.eval()
 
 
 def _save(model: torch.nn.Module, path) -> str:
@@ -71,7 +54,7 @@ def _torchvision_resnet_features(model, x):
 ])
 def test_resnet_family_features_equal(tool, capsys, tmp_path, name, backbone):
     torch.manual_seed(0)
-    reference = _randomise_norms(getattr(torchvision.models, name)(), seed=1)
+    reference = randomise_bn(getattr(torchvision.models, name)(), seed=1).eval()
     dst = str(tmp_path / 'converted.pth')
     printed = _convert(tool, capsys, _save(reference, tmp_path / f'{name}.pth'), dst)
     model = _load_strict(backbone(), dst)
@@ -90,7 +73,7 @@ def test_vgg_features_equal(tool, capsys, tmp_path, batch_norm):
     reference.classifier[0] = torch.nn.Linear(512 * 7 * 7, 4)
     reference.classifier[3] = torch.nn.Linear(4, 4)
     reference.classifier[6] = torch.nn.Linear(4, 10)
-    _randomise_norms(reference, seed=2)
+    randomise_bn(reference, seed=2).eval()
     dst = str(tmp_path / 'vgg.pth')
     _convert(tool, capsys, _save(reference, tmp_path / 'vgg11.pth'), dst)
     model = _load_strict(
@@ -110,7 +93,7 @@ def test_vgg_features_equal(tool, capsys, tmp_path, batch_norm):
 @pytest.mark.parametrize('old_key_names', [False, True])
 def test_densenet_features_equal(tool, capsys, tmp_path, old_key_names):
     torch.manual_seed(0)
-    reference = _randomise_norms(torchvision.models.densenet121(), seed=3)
+    reference = randomise_bn(torchvision.models.densenet121(), seed=3).eval()
     state_dict = reference.state_dict()
     if old_key_names:  # as in the files torchvision downloads: 'denselayer1.norm.1.weight'
         state_dict = {k.replace('.norm1.', '.norm.1.').replace('.conv2.', '.conv.2.'): v
@@ -135,7 +118,7 @@ def test_densenet_features_equal(tool, capsys, tmp_path, old_key_names):
 def test_printed_config_builds_and_loads_through_init_cfg(tool, capsys, tmp_path):
     from mmseg.registry import MODELS
     torch.manual_seed(0)
-    reference = _randomise_norms(torchvision.models.resnext50_32x4d(), seed=4)
+    reference = randomise_bn(torchvision.models.resnext50_32x4d(), seed=4).eval()
     dst = str(tmp_path / 'converted.pth')
     src = _save(reference, tmp_path / 'resnext.pth')
     _, backbone_cfg, _ = tool.convert(torch.load(src, weights_only=True))
@@ -179,7 +162,6 @@ def test_openmmlab_and_foreign_files_are_not_converted(tool, capsys, tmp_path):
 
 def test_command_line(tmp_path):
     src = _save(torchvision.models.resnet18(), tmp_path / 'resnet18.pth')
-    result = subprocess.run([sys.executable, TOOL, src, str(tmp_path / 'out.pth')],
-                            capture_output=True, text=True, check=False)
+    result = run_tool('convert_weights.py', src, str(tmp_path / 'out.pth'))
     assert result.returncode == 0, result.stderr
     assert "'type': 'ResNet', 'depth': 18" in result.stdout

@@ -8,7 +8,10 @@
 #   --cfg-options model.backbone.init_cfg.checkpoint=/path/to/weights.pth
 # A missing file stops training with FileNotFoundError naming it (no silent random start);
 # `model.backbone.init_cfg=None` trains from scratch on purpose.
-# torchvision's resnext101_32x8d: groups=32, base_width=8, and tools/convert_weights.py.
+# torchvision's ResNet/ResNeXt files load as they are (same key names; the unused fc.* keys are
+# only logged): for resnext101_32x8d set groups=32, base_width=8. Pretrained loading merely
+# warns about tensors of another shape, so `tools/convert_weights.py FILE OUT` is the check: it
+# refuses unknown layouts and prints the backbone config that the file fits.
 _base_ = './r2mrf.py'
 model = dict(
     backbone=dict(

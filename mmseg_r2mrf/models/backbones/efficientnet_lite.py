@@ -332,17 +332,14 @@ class EfficientNetLite(BaseModule):
         """
         state_dict = safe_load_checkpoint(filename, map_location='cpu')
         state_dict = state_dict.get('state_dict', state_dict)
+        # The conversion leaves out the classifier (and an unbuilt head) by name, so the load
+        # itself is strict: no other key may be missing or unexpected.
         converted, left_out = self.convert_efficientnet_pytorch(state_dict)
         try:
-            incompatible = self.load_state_dict(converted, strict=False)
-        except RuntimeError as error:  # shape mismatch
+            self.load_state_dict(converted, strict=True)
+        except RuntimeError as error:  # missing or unexpected keys, mismatched shapes
             raise EfficientNetLiteWeightsError(
                 f'{filename} does not fit EfficientNetLite-{self.arch}: {error}') from None
-        if incompatible.missing_keys or incompatible.unexpected_keys:
-            raise EfficientNetLiteWeightsError(
-                f'{filename} does not fit EfficientNetLite-{self.arch}: missing keys '
-                f'{incompatible.missing_keys[:5]}, unexpected keys '
-                f'{incompatible.unexpected_keys[:5]}')
         print_log(f'EfficientNetLite-{self.arch}: loaded {len(converted)} tensors from '
                   f'{filename}; left out by name: {left_out}', logger='current')
         return left_out

@@ -1,29 +1,23 @@
 # A tiny one-channel segmentor on a tiny folder dataset: the foundation tests train, resume,
 # distribute and test it in seconds. Set `data_root` with --cfg-options.
-_base_ = ['../../../configs/_base_/default_runtime.py']
+# R²MRF's model base gives the preprocessing (ImageNet normalisation; smaller padding here) and
+# the whole-image test mode; the backbone and the one-channel head are tiny, and there is no neck.
+_base_ = ['../../../configs/_base_/models/r2mrf.py', '../../../configs/_base_/default_runtime.py']
 
 data_root = 'data/tiny'
 model = dict(
-    type='EncoderDecoder',
-    data_preprocessor=dict(
-        type='SegDataPreProcessor',
-        mean=[123.675, 116.28, 103.53],
-        std=[58.395, 57.12, 57.375],
-        bgr_to_rgb=True,
-        pad_val=0,
-        seg_pad_val=255,
-        size_divisor=8),
+    data_preprocessor=dict(size_divisor=8),
     backbone=dict(
         type='ResNet', depth=18, stem_channels=8, base_channels=8, num_stages=2,
         strides=(1, 2), dilations=(1, 1), out_indices=(1, ),
         norm_cfg=dict(type='BN', requires_grad=True)),
+    neck=None,
     decode_head=dict(
+        _delete_=True,
         type='FCNHead', in_channels=16, in_index=0, channels=8, num_convs=1,
         concat_input=False, num_classes=2, out_channels=1, threshold=0.5,
         norm_cfg=dict(type='BN', requires_grad=True),
-        loss_decode=dict(type='CrossEntropyLoss', use_sigmoid=True, loss_weight=1.0)),
-    train_cfg=dict(),
-    test_cfg=dict(mode='whole'))
+        loss_decode=dict(type='CrossEntropyLoss', use_sigmoid=True, loss_weight=1.0)))
 
 dataset_type = 'BaseSegDataset'
 metainfo = dict(classes=('focus', 'blur'), palette=[[0, 0, 0], [255, 255, 255]])

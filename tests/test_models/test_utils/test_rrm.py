@@ -3,18 +3,14 @@ import mmseg_r2mrf  # noqa: F401  (mmcv-lite fallback before mmseg)
 import pytest
 import torch
 from mmseg.registry import MODELS
-from torch import nn
+from tiny_data import randomise_bn
 
 
 def _rrm(**kwargs):
     torch.manual_seed(0)
     rrm = MODELS.build(dict(type='RRM', in_channels=6, channels=4, **kwargs))
-    # Non-trivial BN statistics, so that eval mode is not an identity.
-    for m in rrm.modules():
-        if isinstance(m, nn.BatchNorm2d):
-            m.running_mean.uniform_(-0.5, 0.5)
-            m.running_var.uniform_(0.5, 2.0)
-    return rrm.eval()
+    # Non-trivial BN, so that eval mode is not an identity.
+    return randomise_bn(rrm).eval()
 
 
 def test_residual_adds_the_refinement_to_the_previous_prediction():
