@@ -3,11 +3,10 @@ import os
 
 import pytest
 import torch
+from tiny_data import REPO_ROOT
 
 # CI has 2 cores; pytest runs the suite in one process.
 torch.set_num_threads(min(2, os.cpu_count() or 1))
-
-REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 @pytest.fixture(scope='session')
@@ -22,3 +21,35 @@ def _mmseg_scope():
     from mmengine.registry import init_default_scope
     init_default_scope('mmseg')
     yield
+
+
+@pytest.fixture(scope='session')
+def tiny(tmp_path_factory) -> tuple:
+    """Config and checkpoint of the tiny one-channel blur detector (tests/tiny_detector.py)."""
+    from tiny_detector import make_tiny_detector
+    return make_tiny_detector(str(tmp_path_factory.mktemp('tiny')))
+
+
+@pytest.fixture(scope='session')
+def exif_rotated(tiny, tmp_path_factory) -> dict:
+    """A JPEG stored 24 x 40 with EXIF orientation 6 (shown rotated, 40 x 24), and the tiny
+    detector with the dataset configs' loader, which ignores the orientation as the masks do.
+
+    Returns:
+        dict: ``image`` (the JPEG), ``stored_shape`` ((H, W) as stored), ``config`` and
+        ``checkpoint`` (the tiny detector, ``color_type='color_ignore_orientation'``).
+    """
+    from mmengine.config import Config
+    from PIL import Image
+    from tiny_data import textured_image
+    folder = tmp_path_factory.mktemp('exif')
+    image = str(folder / 'rotated.jpg')
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: rotate 90° clockwise to display
+    Image.fromarray(textured_image(24, 40)[..., ::-1]).save(image, exif=exif.tobytes(),
+                                                            quality=95)
+    config = Config.fromfile(tiny[0])
+    config.test_pipeline[0].color_type = 'color_ignore_orientation'
+    config_path = str(folder / 'tiny_ignore_orientation.py')
+    config.dump(config_path)
+    return dict(image=image, stored_shape=(24, 40), config=config_path, checkpoint=tiny[1])

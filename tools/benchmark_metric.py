@@ -6,7 +6,8 @@ adaptive F, F and IoU at 0.5, and the mean P and R curves. DefocusMetric is fed 
 (``process()`` on model outputs holding torch tensors, then ``compute_metrics()``);
 pysodmetrics gets ``FmeasureV2`` (F-measure, precision, recall, IoU handlers) and ``MAE`` with
 ``normalize=False``. Each side is timed several times and the best run is reported.
-pysodmetrics is a test requirement (``requirements/tests-nodeps.txt``).
+pysodmetrics is a test requirement (``requirements/tests-nodeps.txt``); the metric tests build
+their reference with :func:`pysod_evaluators` and :func:`pysod_metrics`.
 
 Example::
 
@@ -14,7 +15,7 @@ Example::
 """
 import argparse
 import time
-from typing import Callable, List, Tuple
+from typing import Callable, List, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
@@ -22,14 +23,14 @@ import torch
 from mmseg_r2mrf.evaluation import DefocusMetric
 
 
-def parse_args() -> argparse.Namespace:
+def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description='DefocusMetric vs pysodmetrics throughput')
     parser.add_argument('--num', type=int, default=100, help='number of maps (default 100)')
     parser.add_argument('--height', type=int, default=480, help='map height (default 480)')
     parser.add_argument('--width', type=int, default=640, help='map width (default 640)')
     parser.add_argument('--repeat', type=int, default=3, help='timed runs per side (best kept)')
     parser.add_argument('--seed', type=int, default=0, help='seed of the random maps')
-    return parser.parse_args()
+    return parser.parse_args(argv)
 
 
 def make_maps(num: int, height: int, width: int,
@@ -59,25 +60,52 @@ def run_ours(probs: List[np.ndarray], gts: List[np.ndarray]) -> dict:
     return dict(seconds=time.perf_counter() - start, metrics=metrics)
 
 
-def run_pysod(probs: List[np.ndarray], gts: List[np.ndarray]) -> dict:
+def pysod_evaluators(beta2: float = 0.3) -> tuple:
+    """pysodmetrics' evaluators of the numbers DefocusMetric reports.
+
+    Args:
+        beta2 (float): β² of the F-measure (pysodmetrics calls it ``beta``).
+
+    Returns:
+        tuple: ``FmeasureV2`` with the F-measure (dynamic, adaptive, binary), precision and
+        recall (dynamic) and IoU (binary) handlers under ``fm``, ``p``, ``r`` and ``iou``, and
+        ``MAE``. Feed both with ``step(pred, bool_mask, normalize=False)``.
+    """
     import py_sod_metrics as sod
-    labels = [g == 1 for g in gts]  # bool masks, as pysodmetrics requires with normalize=False
-    start = time.perf_counter()
     handlers = dict(
         fm=sod.FmeasureHandler(with_dynamic=True, with_adaptive=True, with_binary=True,
-                               beta=0.3),
+                               beta=beta2),
         p=sod.PrecisionHandler(with_dynamic=True, with_adaptive=False),
         r=sod.RecallHandler(with_dynamic=True, with_adaptive=False),
         iou=sod.IOUHandler(with_dynamic=False, with_adaptive=False, with_binary=True))
-    fmv2, mae = sod.FmeasureV2(metric_handlers=handlers), sod.MAE()
+    return sod.FmeasureV2(metric_handlers=handlers), sod.MAE()
+
+
+def pysod_metrics(fmv2, mae) -> dict:
+    """DefocusMetric's numbers, but ``maxF_meanPR``, from :func:`pysod_evaluators` after steps.
+
+    Args:
+        fmv2: The ``FmeasureV2`` of :func:`pysod_evaluators`.
+        mae: Its ``MAE``.
+
+    Returns:
+        dict[str, float]: ``MAE``, ``maxF``, ``meanF``, ``adpF``, ``F@0.5`` and ``IoU@0.5``.
+    """
+    res = fmv2.get_results()
+    curve = res['fm']['dynamic']
+    return {'MAE': float(mae.get_results()['mae']), 'maxF': float(curve.max()),
+            'meanF': float(curve.mean()), 'adpF': float(res['fm']['adaptive']),
+            'F@0.5': float(res['fm']['binary']), 'IoU@0.5': float(res['iou']['binary'])}
+
+
+def run_pysod(probs: List[np.ndarray], gts: List[np.ndarray]) -> dict:
+    labels = [g == 1 for g in gts]  # bool masks, as pysodmetrics requires with normalize=False
+    start = time.perf_counter()
+    fmv2, mae = pysod_evaluators()
     for pred, label in zip(probs, labels):
         fmv2.step(pred, label, normalize=False)
         mae.step(pred, label, normalize=False)
-    res = fmv2.get_results()
-    curve = res['fm']['dynamic']
-    metrics = {'MAE': float(mae.get_results()['mae']), 'maxF': float(curve.max()),
-               'meanF': float(curve.mean()), 'adpF': float(res['fm']['adaptive']),
-               'F@0.5': float(res['fm']['binary']), 'IoU@0.5': float(res['iou']['binary'])}
+    metrics = pysod_metrics(fmv2, mae)
     return dict(seconds=time.perf_counter() - start, metrics=metrics)
 
 
@@ -86,8 +114,8 @@ def best_of(repeat: int, run: Callable, *args) -> dict:
     return min(runs, key=lambda r: r['seconds'])
 
 
-def main() -> None:
-    args = parse_args()
+def main(argv: Optional[Sequence[str]] = None) -> None:
+    args = parse_args(argv)
     try:
         import py_sod_metrics  # noqa: F401
     except ImportError as error:

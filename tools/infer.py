@@ -2,7 +2,8 @@
 
 For each image ``<stem>.<ext>`` it writes, into ``--out-dir``:
 
-* ``<stem>.png``: the blur map, probability x 255 (255 = blurred), at the image's size;
+* ``<stem>.png``: the blur map, ``floor(255 x probability)`` (255 = blurred), at the image's
+  size: the levels of DefocusMetric's curves, as ``tools/test.py --out`` saves them;
 * ``<stem>_mask.png`` with ``--binary``: 255 where the probability is >= ``--threshold``;
 * ``<stem>_overlay.png`` with ``--overlay``: the blur map in colour over the image.
 
@@ -11,7 +12,9 @@ with the same name, no existing output unless ``--force``, no output onto an inp
 input stops the run before anything is written; each file is written atomically (a temporary
 file renamed into place), so no half-written PNG is ever left behind.
 
-Images with a longer side above ``--slide-above`` pixels are predicted with a sliding window.
+Images are read as the config's test pipeline reads them (e.g. with or without a JPEG's EXIF
+orientation), and those with a longer side above ``--slide-above`` pixels are predicted with a
+sliding window.
 
 Example::
 
@@ -24,17 +27,22 @@ import glob
 import os
 import os.path as osp
 import sys
-import tempfile
 from typing import Dict, List, Tuple
 
 import mmseg_r2mrf  # noqa: F401  (compatibility layer first, then the registries)
 import cv2
 import numpy as np
+from mmengine.utils import scandir
 from tqdm import tqdm
 
-from mmseg_r2mrf.apis import DefocusDetector, read_image
+from mmseg_r2mrf.apis import DefocusDetector
+from mmseg_r2mrf.datasets.defocus_dataset import IMAGE_SUFFIXES
+from mmseg_r2mrf.datasets.image_file_check import read_image_size
+from mmseg_r2mrf.evaluation import blur_map_to_uint8
+from mmseg_r2mrf.utils import atomic_write
 
-IMAGE_EXTENSIONS = ('.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff', '.webp')
+#: The datasets' image types, and WebP, common among photographs to predict.
+IMAGE_EXTENSIONS = IMAGE_SUFFIXES + ('.webp', )
 OUTPUT_SUFFIXES = {'map': '', 'mask': '_mask', 'overlay': '_overlay'}
 
 
@@ -88,8 +96,8 @@ def collect_images(inputs: List[str]) -> List[str]:
     images: List[str] = []
     for item in inputs:
         if osp.isdir(item):
-            found = sorted(osp.join(item, n) for n in os.listdir(item)
-                           if _is_image(osp.join(item, n)))
+            found = sorted(osp.join(item, name) for name in scandir(
+                item, suffix=IMAGE_EXTENSIONS, case_sensitive=False))
             if not found:
                 raise InputError(f'{item}: folder holds no image ({", ".join(IMAGE_EXTENSIONS)})')
         elif osp.isfile(item):
@@ -146,20 +154,14 @@ def write_png(path: str, image: np.ndarray) -> None:
     ok, encoded = cv2.imencode('.png', image)
     if not ok:
         raise RuntimeError(f'cannot encode {path}')
-    fd, tmp_path = tempfile.mkstemp(dir=osp.dirname(osp.abspath(path)), suffix='.tmp')
-    try:
-        with os.fdopen(fd, 'wb') as file:
-            file.write(encoded.tobytes())
-        os.replace(tmp_path, path)
-    finally:
-        if osp.exists(tmp_path):
-            os.remove(tmp_path)
+    with atomic_write(path) as tmp_path, open(tmp_path, 'wb') as file:
+        file.write(encoded.tobytes())
 
 
 def render(image: np.ndarray, blur: np.ndarray, threshold: float,
            alpha: float) -> Dict[str, np.ndarray]:
     """The blur map, binary mask and overlay images for one prediction."""
-    blur_u8 = np.clip(np.rint(blur * 255), 0, 255).astype(np.uint8)
+    blur_u8 = blur_map_to_uint8(blur)
     heat = cv2.applyColorMap(blur_u8, cv2.COLORMAP_JET)
     return {
         'map': blur_u8,
@@ -177,7 +179,9 @@ def validate(args: argparse.Namespace) -> Tuple[List[str], List[Dict[str, str]]]
         raise InputError(f'{args.out_dir}: --out-dir exists and is not a folder')
     images = collect_images(args.inputs)
     for path in tqdm(images, desc='checking images', unit='img', disable=len(images) < 20):
-        read_image(path)  # decodes all of it as inference will; ValueError naming the file
+        # Pillow decodes all of it, which catches truncated files (OpenCV would not); the
+        # prediction then decodes each image once more, as the config's loader does.
+        read_image_size(path)  # ValueError naming the file
     kinds = ['map'] + (['mask'] if args.binary else []) + (['overlay'] if args.overlay else [])
     return images, plan_outputs(images, args.out_dir, kinds, args.force)
 
@@ -189,12 +193,12 @@ def main(argv=None) -> int:
         detector = DefocusDetector(args.config, args.checkpoint, device=args.device,
                                    slide_above=args.slide_above or None,
                                    crop_size=args.crop_size, stride=args.stride)
-    except (InputError, ValueError, FileNotFoundError, RuntimeError) as error:
+    except (ValueError, FileNotFoundError, RuntimeError) as error:  # InputError is a ValueError
         print(f'error: {error}', file=sys.stderr)
         return 1
     os.makedirs(args.out_dir, exist_ok=True)
     for image_path, plan in zip(tqdm(images, desc='blur maps', unit='img'), plans):
-        image = read_image(image_path)
+        image = detector.read_image(image_path, verify=False)  # checked in validate()
         outputs = render(image, detector.predict(image), args.threshold, args.alpha)
         for kind, path in plan.items():
             write_png(path, outputs[kind])

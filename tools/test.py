@@ -13,6 +13,7 @@ import argparse
 import mmseg_r2mrf  # noqa: F401  (compatibility layer first, then the registries)
 from mmengine.config import DictAction
 from mmengine.runner import Runner
+from mmseg_r2mrf.evaluation import DefocusMetric
 from mmseg_r2mrf.utils import load_config, set_local_rank
 
 
@@ -79,8 +80,7 @@ def main() -> None:
     runner = Runner.from_cfg(cfg)
     # Curves go next to this run's log unless the config names a folder.
     for metric in runner.test_loop.evaluator.metrics:
-        if hasattr(metric, 'output_dir') and getattr(metric, 'output_dir') is None and \
-                type(metric).__name__ == 'DefocusMetric':
+        if isinstance(metric, DefocusMetric) and metric.output_dir is None:
             metric.output_dir = runner.log_dir
     runner.test()
 

@@ -7,40 +7,64 @@ from typing import Optional, Tuple, Union
 import mmcv
 import numpy as np
 import torch
+from mmengine import fileio
 from mmengine.config import Config, ConfigDict
 from mmengine.dataset import Compose
 from mmengine.runner import load_checkpoint
 from mmseg.apis import init_model
 
 from ..datasets.image_file_check import read_image_size
+from ..evaluation import blur_probability
 
 ImageInput = Union[str, Path, np.ndarray]
 
+#: Options of the config's ``LoadImageFromFile`` step that decide how a file is decoded.
+LOAD_OPTIONS = ('color_type', 'imdecode_backend', 'backend_args')
 
-def read_image(path: Union[str, Path]) -> np.ndarray:
-    """Read an image file as mmseg's ``LoadImageFromFile`` does: BGR, uint8, 3 channels.
 
-    Grey images get three equal channels and an alpha channel is dropped.
+def read_image(path: Union[str, Path],
+               color_type: str = 'color',
+               imdecode_backend: str = 'cv2',
+               backend_args: Optional[dict] = None,
+               verify: bool = True) -> np.ndarray:
+    """Read an image file as mmcv's ``LoadImageFromFile`` with these options does.
+
+    The result is BGR, uint8, 3 channels: grey images get three equal channels and an alpha
+    channel is dropped. The defaults are ``LoadImageFromFile``'s, whose ``'color'`` applies a
+    JPEG's EXIF orientation; the dataset configs ask for ``'color_ignore_orientation'``, as
+    their masks are stored unrotated (:class:`DefocusDetector` passes its config's options).
 
     Args:
         path (str or Path): Image file.
+        color_type (str): ``flag`` of :func:`mmcv.imfrombytes`.
+        imdecode_backend (str): ``backend`` of :func:`mmcv.imfrombytes`.
+        backend_args (dict, optional): File backend of :func:`mmengine.fileio.get`.
+        verify (bool): First decode the whole file with Pillow, which raises on a truncated
+            file (OpenCV would decode a truncated JPEG with a grey bottom). False for a file
+            checked already.
 
     Returns:
         np.ndarray: (H, W, 3) uint8 in BGR order.
 
     Raises:
         FileNotFoundError: No such file.
-        ValueError: The file is not a readable image or is truncated (OpenCV alone would
-            decode a truncated JPEG with a grey bottom); the message names the file.
+        ValueError: The file is not a readable image, is truncated (with ``verify``) or does
+            not decode to a uint8 image; the message names the file.
     """
     path = str(path)
     if not osp.isfile(path):
         raise FileNotFoundError(f'no such image file: {path}')
-    read_image_size(path, full_decode=True)  # raises ValueError naming the file
-    image = mmcv.imread(path, flag='color', channel_order='bgr', backend='cv2')
+    if verify:
+        read_image_size(path)  # raises ValueError naming the file
+    image = mmcv.imfrombytes(fileio.get(path, backend_args=backend_args), flag=color_type,
+                             backend=imdecode_backend)
     if image is None:
-        raise ValueError(f'cannot read the image file {path}: OpenCV cannot decode it')
-    return image
+        raise ValueError(f'cannot read the image file {path}: {imdecode_backend} cannot decode '
+                         'it')
+    try:
+        return _as_bgr(image)
+    except (TypeError, ValueError) as error:  # e.g. a 16-bit PNG read with 'unchanged'
+        raise ValueError(f'cannot use the image file {path}: {error}') from error
 
 
 def _as_bgr(image: np.ndarray) -> np.ndarray:
@@ -67,7 +91,9 @@ class DefocusDetector:
     settings and pretrained-weight loading), then the checkpoint is loaded **strictly**: a
     checkpoint that does not fit the config is an error, not a silently random model. Images
     go through the config's ``test_pipeline`` (without ``LoadAnnotations``) and the model's
-    ``test_step``, as in ``tools/test.py``.
+    ``test_step``, as in ``tools/test.py``; image files are decoded with the options
+    (``color_type``, ``imdecode_backend``, ``backend_args``) of the pipeline's image loader, so
+    that, e.g., a JPEG's EXIF orientation is applied or ignored as the test pipeline does.
 
     Images whose longer side exceeds ``slide_above`` are predicted with mmseg's sliding
     window (``test_cfg=dict(mode='slide', crop_size, stride)``), which bounds the memory a
@@ -102,34 +128,47 @@ class DefocusDetector:
         if not 0 < stride <= crop_size:
             raise ValueError(f'need 0 < stride <= crop_size, got stride {stride}, crop_size '
                              f'{crop_size}')
+        # init_model changes the Config it is given: a caller's Config is left as it was.
         config = Config.fromfile(str(config)) if not isinstance(config, Config) else \
             copy.deepcopy(config)
         self.model = init_model(config, checkpoint=None, device=device,
                                 cfg_options=cfg_options)
         load_checkpoint(self.model, str(checkpoint), map_location='cpu', strict=True)
         self.model.eval()
-        self.device = device
         self.slide_above = slide_above
         # mmseg reads test_cfg by attribute (test_cfg.mode), hence a ConfigDict.
         self.slide_cfg = ConfigDict(mode='slide', crop_size=(crop_size, crop_size),
                                     stride=(stride, stride))
-        self.default_test_cfg = copy.deepcopy(self.model.test_cfg)
-        self.pipeline = Compose(self._array_pipeline(self.model.cfg))
+        self.default_test_cfg = self.model.test_cfg
+        pipeline = self._test_pipeline(self.model.cfg)
+        self.load_options = {key: pipeline[0][key] for key in LOAD_OPTIONS if key in pipeline[0]}
+        # Images reach the pipeline as arrays (paths are read by read_image with the loader's
+        # options), so that a path and the same array give the same result.
+        self.pipeline = Compose([dict(type='LoadImageFromNDArray')] + pipeline[1:])
 
     @staticmethod
-    def _array_pipeline(cfg: Config) -> list:
+    def _test_pipeline(cfg: Config) -> list:
+        """The config's test pipeline without annotation loaders; checks its image loader."""
         pipeline = cfg.get('test_pipeline')
         if pipeline is None:
             pipeline = cfg.test_dataloader.dataset.pipeline
-        pipeline = [copy.deepcopy(t) for t in pipeline
-                    if t.get('type') not in ANNOTATION_LOADERS]
+        pipeline = [t for t in pipeline if t.get('type') not in ANNOTATION_LOADERS]
         if not pipeline or 'LoadImage' not in pipeline[0].get('type', ''):
             raise ValueError('the config test_pipeline must start with an image loader, got '
                              f'{pipeline[:1]}')
-        # Images reach the pipeline as arrays (paths are read by read_image), so that a path
-        # and the same array give the same result.
-        pipeline[0] = dict(type='LoadImageFromNDArray')
         return pipeline
+
+    def read_image(self, path: Union[str, Path], verify: bool = True) -> np.ndarray:
+        """Read an image file as the config's test pipeline does (see :func:`read_image`).
+
+        Args:
+            path (str or Path): Image file.
+            verify (bool): Decode it with Pillow first, which catches a truncated file.
+
+        Returns:
+            np.ndarray: (H, W, 3) uint8 in BGR order, as :meth:`predict` takes it.
+        """
+        return read_image(path, verify=verify, **self.load_options)
 
     def uses_sliding_window(self, shape: Tuple[int, ...]) -> bool:
         """Whether an image of this (H, W, ...) shape is predicted with the sliding window."""
@@ -146,7 +185,7 @@ class DefocusDetector:
         Returns:
             np.ndarray: (H, W) float32 in [0, 1] at the image's size; 1 = blurred.
         """
-        image = read_image(image) if isinstance(image, (str, Path)) else _as_bgr(image)
+        image = self.read_image(image) if isinstance(image, (str, Path)) else _as_bgr(image)
         self.model.test_cfg = (self.slide_cfg if self.uses_sliding_window(image.shape) else
                                self.default_test_cfg)
         data = self.pipeline(dict(img=image))
@@ -155,15 +194,8 @@ class DefocusDetector:
             result = self.model.test_step(batch)[0]
         finally:
             self.model.test_cfg = self.default_test_cfg
-        scores = result.seg_logits.data
-        if scores.shape[0] == 1:  # one-channel head: mmseg already applied the sigmoid
-            blur = scores[0]
-        elif scores.shape[0] == 2:  # two-class head: raw logits; class 1 = blurred
-            blur = scores.softmax(dim=0)[1]
-        else:
-            raise ValueError(f'expected a one- or two-channel head, got {scores.shape[0]} '
-                             'channels')
-        blur = blur.float().clamp_(0, 1).cpu().numpy()
+        # The metric's rule, so that predictions here are what tools/test.py scores.
+        blur = blur_probability(result.seg_logits.data).astype(np.float32, copy=False)
         if blur.shape != image.shape[:2]:
             raise RuntimeError(f'prediction of shape {blur.shape} for an image of shape '
                                f'{image.shape[:2]}: the test_pipeline must keep ori_shape')

@@ -10,24 +10,22 @@ from ..evaluation import DefocusMetric
 
 def evaluate_predictor(predict: Callable[[np.ndarray], np.ndarray],
                        dataset,
-                       output_dir: Optional[str] = None,
-                       show_progress: bool = True,
-                       **metric_kwargs) -> Dict[str, float]:
+                       output_dir: Optional[str] = None) -> Dict[str, float]:
     """Score ``predict`` on every image of ``dataset`` exactly as ``tools/test.py`` scores a model.
+
+    A progress bar counts the images.
 
     Args:
         predict (Callable): BGR uint8 image (H, W, 3) -> blur probability (H, W) in [0, 1].
         dataset: A built mmseg dataset whose pipeline loads the image and the annotations and
             packs them (the test pipeline of the dataset configs).
         output_dir (str, optional): Where DefocusMetric saves the curves (JSON and PNG).
-        show_progress (bool): Show a progress bar.
-        **metric_kwargs: Further DefocusMetric arguments (``beta2``, ``positive``, ...).
 
     Returns:
         dict[str, float]: DefocusMetric's results.
     """
-    metric = DefocusMetric(output_dir=output_dir, **metric_kwargs)
-    progress = ProgressBar(len(dataset)) if show_progress else None
+    metric = DefocusMetric(output_dir=output_dir)
+    progress = ProgressBar(len(dataset))
     for index in range(len(dataset)):
         packed = dataset[index]
         image = packed['inputs'].permute(1, 2, 0).numpy()
@@ -36,6 +34,5 @@ def evaluate_predictor(predict: Callable[[np.ndarray], np.ndarray],
         metric.process({}, [dict(seg_logits=dict(data=torch.from_numpy(prob)[None]),
                                  gt_sem_seg=dict(data=sample.gt_sem_seg.data),
                                  img_path=sample.img_path)])
-        if progress is not None:
-            progress.update()
+        progress.update()
     return metric.evaluate(len(dataset))

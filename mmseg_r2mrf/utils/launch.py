@@ -38,17 +38,16 @@ def load_config(config: str,
         cfg.work_dir = work_dir
     elif cfg.get('work_dir') is None:
         cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(config))[0])
-    dist_cfg = cfg.setdefault('env_cfg', {}).setdefault('dist_cfg', {})
-    if launcher != 'none' and not torch.cuda.is_available() and \
-            dist_cfg.get('backend', 'nccl') == 'nccl':
-        print_log('CUDA is not available: using the gloo backend instead of nccl.',
-                  logger='current')
-        dist_cfg['backend'] = 'gloo'
-    if launcher != 'none' and not torch.cuda.is_available() and \
-            cfg.get('model_wrapper_cfg') is None:
-        cfg.model_wrapper_cfg = dict(
-            type='MMDistributedDataParallel', device_ids=None, broadcast_buffers=False,
-            find_unused_parameters=cfg.get('find_unused_parameters', False))
+    if launcher != 'none' and not torch.cuda.is_available():
+        dist_cfg = cfg.setdefault('env_cfg', {}).setdefault('dist_cfg', {})
+        if dist_cfg.get('backend', 'nccl') == 'nccl':
+            print_log('CUDA is not available: using the gloo backend instead of nccl.',
+                      logger='current')
+            dist_cfg['backend'] = 'gloo'
+        if cfg.get('model_wrapper_cfg') is None:
+            cfg.model_wrapper_cfg = dict(
+                type='MMDistributedDataParallel', device_ids=None, broadcast_buffers=False,
+                find_unused_parameters=cfg.get('find_unused_parameters', False))
     return cfg
 
 

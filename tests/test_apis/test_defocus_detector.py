@@ -1,17 +1,15 @@
 """mmseg_r2mrf.apis.DefocusDetector: paths and arrays, any size, sliding window, clear errors."""
+import subprocess
+import sys
+
 import cv2
 import numpy as np
 import pytest
 import torch
-from tiny_detector import make_tiny_detector, textured_image
+from mmcv.transforms import LoadImageFromFile
+from tiny_data import textured_image
 
-import mmseg_r2mrf
-from mmseg_r2mrf.apis import DefocusDetector
-
-
-@pytest.fixture(scope='module')
-def tiny(tmp_path_factory):
-    return make_tiny_detector(str(tmp_path_factory.mktemp('tiny')))
+from mmseg_r2mrf.apis import DefocusDetector, read_image
 
 
 @pytest.fixture(scope='module')
@@ -19,8 +17,29 @@ def detector(tiny):
     return DefocusDetector(*tiny, device='cpu', slide_above=64, crop_size=32, stride=24)
 
 
-def test_reachable_from_the_package():
-    assert mmseg_r2mrf.apis.DefocusDetector is DefocusDetector
+def test_reachable_after_importing_the_package_alone():
+    """``import mmseg_r2mrf`` (what configs' custom_imports do) is enough, in a fresh process."""
+    code = ('import mmseg_r2mrf; '
+            'print(mmseg_r2mrf.apis.DefocusDetector.__module__)')
+    result = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.split() == ['mmseg_r2mrf.apis.defocus_detector']
+
+
+@pytest.mark.parametrize('ignore_orientation', [True, False])
+def test_files_are_read_as_the_config_loader_reads_them(exif_rotated, tiny, ignore_orientation):
+    """An EXIF-rotated JPEG: the dataset configs' loader keeps it as stored (as its mask is),
+    mmcv's default loader rotates it; the detector follows its config either way."""
+    config = exif_rotated['config'] if ignore_orientation else tiny[0]
+    color_type = 'color_ignore_orientation' if ignore_orientation else 'color'
+    detector = DefocusDetector(config, exif_rotated['checkpoint'])
+    loaded = LoadImageFromFile(color_type=color_type)(dict(img_path=exif_rotated['image']))
+    np.testing.assert_array_equal(detector.read_image(exif_rotated['image']), loaded['img'])
+    height, width = exif_rotated['stored_shape']
+    expected = (height, width) if ignore_orientation else (width, height)
+    assert loaded['ori_shape'] == expected
+    assert detector.predict(exif_rotated['image']).shape == expected
 
 
 @pytest.mark.parametrize('height,width', [(37, 53), (48, 48)])
@@ -95,6 +114,8 @@ def test_bad_inputs_give_clear_errors(detector, tiny, tmp_path, monkeypatch):
     (tmp_path / 'truncated.jpg').write_bytes(encoded.tobytes()[:len(encoded) // 2])
     with pytest.raises(ValueError, match='truncated.jpg'):
         detector.predict(str(tmp_path / 'truncated.jpg'))
+    with pytest.raises(ValueError, match='truncated.jpg: cv2 cannot decode'):  # no Pillow check
+        read_image(tmp_path / 'truncated.jpg', verify=False)
     with pytest.raises(TypeError, match='uint8'):
         detector.predict(np.zeros((8, 8, 3), np.float32))
     with pytest.raises(ValueError, match='shape'):

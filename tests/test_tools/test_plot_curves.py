@@ -6,6 +6,7 @@ import sys
 import cv2
 import numpy as np
 import pytest
+from metric_samples import metric_sample
 from tiny_data import REPO_ROOT, load_tool
 
 from mmseg_r2mrf.evaluation import DefocusMetric
@@ -20,15 +21,12 @@ def tool():
 
 def evaluate_to(folder, noise: float, seed: int = 0) -> dict:
     """Run DefocusMetric on a few noisy predictions of random masks; write its curves file."""
-    import torch
     rng = np.random.default_rng(seed)
     metric = DefocusMetric(output_dir=str(folder))
     for index in range(3):
-        gt = (rng.random((16, 16)) < 0.5).astype(np.int64)
+        gt = (rng.random((16, 16)) < 0.5).astype(np.uint8)
         prob = np.clip(gt + rng.normal(0, noise, gt.shape), 0, 1).astype(np.float32)
-        metric.process({}, [dict(img_path=f'{index}.png',
-                                 seg_logits=dict(data=torch.from_numpy(prob)[None]),
-                                 gt_sem_seg=dict(data=torch.from_numpy(gt)[None]))])
+        metric.process({}, [metric_sample(prob, gt, f'{index}.png')])
     return metric.evaluate(3)
 
 

@@ -64,15 +64,73 @@ def f_measure(precision: np.ndarray, recall: np.ndarray, beta2: float) -> np.nda
     return safe_divide((beta2 + 1) * precision * recall, beta2 * precision + recall)
 
 
+def blur_probability(seg_logits: torch.Tensor) -> np.ndarray:
+    """The per-pixel probability of "blurred" (label 1) from a segmentor's ``seg_logits``.
+
+    The one rule of the project (DefocusMetric and DefocusDetector), for ``seg_logits`` as
+    mmseg's ``EncoderDecoder.postprocess_result`` leaves them:
+
+    * one channel: mmseg has applied the sigmoid already, so the map is the probability;
+    * C >= 2 channels: raw logits, so the probability is channel 1 of their softmax, that of
+      label 1 (blurred), whatever the other channels mean.
+
+    Nothing is clamped: a value outside [0, 1] (or NaN) means the map is not what mmseg's
+    post-processing gives (e.g. a one-channel head's logits before the sigmoid), which is an
+    error rather than something to hide.
+
+    Args:
+        seg_logits (torch.Tensor): (C, H, W) scores of one image, on any device.
+
+    Returns:
+        np.ndarray: (H, W) probabilities, float64 for float64 scores (kept, so that such maps
+        are scored as pysodmetrics scores them) and float32 otherwise.
+
+    Raises:
+        ValueError: The scores are not (C, H, W) with C >= 1, or the probabilities are not in
+            [0, 1].
+    """
+    logits = seg_logits.detach()
+    if logits.dim() != 3 or logits.shape[0] == 0:
+        raise ValueError(f'seg_logits of shape {tuple(logits.shape)}; expected (C, H, W) with '
+                         'C >= 1')
+    if logits.dtype not in (torch.float32, torch.float64):
+        logits = logits.float()
+    prob = logits[0] if logits.shape[0] == 1 else logits.softmax(dim=0)[1]
+    prob = prob.cpu().numpy()
+    low, high = prob.min(), prob.max()
+    if not (0 <= low and high <= 1):  # also catches NaN
+        raise ValueError(f'seg_logits give values in [{low}, {high}], which are not '
+                         'probabilities; a one-channel map must be the sigmoid output of '
+                         'EncoderDecoder.postprocess_result')
+    return prob
+
+
+def blur_map_to_uint8(prob: np.ndarray) -> np.ndarray:
+    """Quantise a probability map to 8-bit levels ``floor(255·p)``, as the curves do.
+
+    This is pysodmetrics' quantisation, ``(p * 255).astype(uint8)`` in the map's own dtype
+    (see :func:`image_statistics`), so a saved blur map holds exactly each pixel's level on
+    DefocusMetric's curves: its pixels ``>= t`` are those counted positive at threshold ``t``.
+
+    Args:
+        prob (np.ndarray): Probabilities in [0, 1], float32 or float64 (not checked: callers
+            have them from :func:`blur_probability`).
+
+    Returns:
+        np.ndarray: uint8 levels 0..255, of the same shape.
+    """
+    return (prob * 255).astype(np.uint8)
+
+
 def image_statistics(prob: np.ndarray, gt: np.ndarray, positive: str = 'blur') -> Optional[dict]:
     """The small per-image statistics that every reported number is reduced from.
 
     Mirrors pysodmetrics ``FmeasureV2.step`` / ``MAE.step`` with ``normalize=False`` on the valid
     pixels only. Subtleties kept on purpose, because they change results:
 
-    * Quantisation is ``(p * 255).astype(uint8)`` in the map's own float dtype, i.e.
-      ``floor(255·p)`` (for float32 maps, checked for every float32 value in [0, 1]: rounding
-      ``p * 255`` to float32 never changes the level).
+    * Quantisation is :func:`blur_map_to_uint8`, ``(p * 255).astype(uint8)`` in the map's own
+      float dtype, i.e. ``floor(255·p)`` (for float32 maps, checked for every float32 value in
+      [0, 1]: rounding ``p * 255`` to float32 never changes the level).
     * The dynamic threshold ``t`` (0..255) keeps pixels with ``floor(255·p) >= t``; the counts are
       kept as a 256-bin histogram per class, so memory does not grow with the image size.
     * The adaptive threshold is ``min(2 * mean(p), 1)`` with numpy's mean in the map's dtype
@@ -120,8 +178,7 @@ def image_statistics(prob: np.ndarray, gt: np.ndarray, positive: str = 'blur') -
 
     fg = int(np.count_nonzero(label))
     # One bincount over (label, level) pairs: 256 levels of negatives, then of positives.
-    quantised = (pred * 255).astype(np.uint8)
-    index = quantised.astype(np.uint16)
+    index = blur_map_to_uint8(pred).astype(np.uint16)
     index |= label.view(np.uint8).astype(np.uint16) << 8
     hist = np.bincount(index.ravel(), minlength=2 * NUM_LEVELS).reshape(2, NUM_LEVELS)
 
@@ -205,8 +262,8 @@ class DefocusMetric(BaseMetric):
     """Defocus blur detection metric: MAE, F-measures, IoU, PR and F curves.
 
     Reads, per image, ``seg_logits`` (after mmseg's ``postprocess_result``, at the original image
-    size: sigmoid probabilities for a one-channel head; for several channels, logits whose
-    softmax channel 1 is "blurred") and ``gt_sem_seg`` (1 blurred, 0 in focus, 255 ignored).
+    size, turned into the probability of "blurred" by :func:`blur_probability`) and
+    ``gt_sem_seg`` (1 blurred, 0 in focus, 255 ignored).
     ``process()`` keeps only :func:`image_statistics` (two 256-bin histograms and a few counts)
     per image, so memory does not depend on the image size, and mmengine's ``BaseMetric``
     collects them across ranks. Result keys: ``MAE``, ``maxF``, ``meanF``, ``adpF``, ``F@0.5``,
@@ -224,8 +281,8 @@ class DefocusMetric(BaseMetric):
             (``defocus_curves.json``) and the PR and F-measure plot (``defocus_curves.png``).
             ``tools/test.py`` sets it to the run's log folder.
         prediction_dir (str, optional): Where to save each image's blur probability map as an
-            8-bit PNG ``<image stem>.png`` holding ``floor(255·p)``, the level the curves use
-            (``tools/test.py --out``).
+            8-bit PNG ``<image stem>.png`` holding :func:`blur_map_to_uint8` of it,
+            ``floor(255·p)``, the level the curves use (``tools/test.py --out``).
         overwrite (bool): Replace files in ``output_dir``/``prediction_dir`` that this metric did
             not write itself. Defaults to False: an existing file is an error.
         collect_device (str): Device for collecting results across ranks. Defaults to 'cpu'.
@@ -290,26 +347,14 @@ class DefocusMetric(BaseMetric):
 
     @staticmethod
     def _blur_probability(sample: dict, img_path: str) -> np.ndarray:
-        """The (H, W) probability of "blurred" from ``seg_logits``, as float32 or float64."""
+        """:func:`blur_probability` of the sample's ``seg_logits``; errors name the image."""
         if 'seg_logits' not in sample:
             raise KeyError(f'{img_path}: no seg_logits in the model output; DefocusMetric needs '
                            'the probability map that EncoderDecoder.predict stores there')
-        logits = sample['seg_logits']['data'].detach()
-        if logits.dim() != 3:
-            raise ValueError(f'{img_path}: seg_logits of shape {tuple(logits.shape)}; '
-                             'expected (C, H, W)')
-        if logits.dtype not in (torch.float32, torch.float64):
-            logits = logits.float()
-        if logits.shape[0] == 1:  # mmseg already applied the sigmoid
-            prob = logits[0].cpu().numpy()
-        else:  # mmseg keeps raw logits for several channels; label 1 is "blurred"
-            prob = logits.softmax(dim=0)[1].cpu().numpy()
-        low, high = prob.min(), prob.max()
-        if not (0 <= low and high <= 1):  # also catches NaN
-            raise ValueError(f'{img_path}: one-channel seg_logits in [{low}, {high}] are not '
-                             'probabilities; DefocusMetric expects them after the sigmoid of '
-                             'EncoderDecoder.postprocess_result')
-        return prob
+        try:
+            return blur_probability(sample['seg_logits']['data'])
+        except ValueError as error:
+            raise ValueError(f'{img_path}: {error}') from error
 
     def _check_writable(self, path: str, img_path: str) -> None:
         """Refuse to replace a file this metric did not write, or to write one twice per pass."""
@@ -327,7 +372,7 @@ class DefocusMetric(BaseMetric):
         stem = osp.splitext(osp.basename(img_path))[0]
         path = osp.join(self.prediction_dir, f'{stem}.png')
         self._check_writable(path, img_path)
-        if not cv2.imwrite(path, (prob * 255).astype(np.uint8)):
+        if not cv2.imwrite(path, blur_map_to_uint8(prob)):
             raise OSError(f'could not write the prediction of {img_path} to {path}')
 
     def compute_metrics(self, results: List[dict]) -> Dict[str, float]:
@@ -374,4 +419,4 @@ class DefocusMetric(BaseMetric):
         print_log(f'DefocusMetric: curves saved to {json_path} and {png_path}', logger='current')
 
 
-__all__ = ['DefocusMetric', 'image_statistics', 'reduce_statistics', 'safe_divide', 'f_measure']
+__all__ = ['CURVES_JSON', 'CURVES_PNG', 'DefocusMetric', 'blur_map_to_uint8', 'blur_probability']

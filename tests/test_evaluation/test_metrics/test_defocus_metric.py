@@ -8,28 +8,23 @@ import numpy as np
 import py_sod_metrics as sod
 import pytest
 import torch
+from metric_samples import metric_sample
 from mmseg.registry import METRICS
+from tiny_data import load_tool
 
-from mmseg_r2mrf.evaluation import DefocusMetric, load_curves
+from mmseg_r2mrf.evaluation import (DefocusMetric, blur_map_to_uint8, blur_probability,
+                                    load_curves)
 
 TOL = 1e-6
 KEYS = ('MAE', 'maxF', 'meanF', 'adpF', 'F@0.5', 'IoU@0.5', 'maxF_meanPR')
-
-
-def sample(prob: np.ndarray, gt: np.ndarray, name: str = 'img.jpg') -> dict:
-    """A model output as the Evaluator hands it to ``process()`` (``to_dict()``)."""
-    logits = torch.from_numpy(prob)
-    if logits.dim() == 2:
-        logits = logits[None]
-    return dict(img_path=f'/data/{name}',
-                seg_logits=dict(data=logits),
-                gt_sem_seg=dict(data=torch.from_numpy(gt.astype(np.int64))[None]))
+# The pysodmetrics evaluators, set up once for the tests and tools/benchmark_metric.py.
+BENCHMARK = load_tool('benchmark_metric')
 
 
 def run_metric(probs, gts, **kwargs) -> dict:
     metric = DefocusMetric(**kwargs)
     for index, (prob, gt) in enumerate(zip(probs, gts)):
-        metric.process({}, [sample(prob, gt, f'{index:03d}.jpg')])
+        metric.process({}, [metric_sample(prob, gt, f'/data/{index:03d}.jpg')])
     return metric.evaluate(len(probs))
 
 
@@ -39,13 +34,7 @@ def reference(probs, gts, positive='blur', beta2=0.3) -> dict:
     Returns the metrics and the mean P, R and F curves in increasing threshold order (pysodmetrics
     orders them from threshold 255 down to 0).
     """
-    fm = sod.FmeasureHandler(with_dynamic=True, with_adaptive=True, with_binary=True, beta=beta2)
-    handlers = dict(fm=fm,
-                    p=sod.PrecisionHandler(with_dynamic=True, with_adaptive=False),
-                    r=sod.RecallHandler(with_dynamic=True, with_adaptive=False),
-                    iou=sod.IOUHandler(with_dynamic=False, with_adaptive=False, with_binary=True))
-    fmv2 = sod.FmeasureV2(metric_handlers=handlers)
-    mae = sod.MAE()
+    fmv2, mae = BENCHMARK.pysod_evaluators(beta2)
     with warnings.catch_warnings():  # "Fmeasure will be removed": the old class, checked too
         warnings.simplefilter('ignore')
         fm_v1 = sod.Fmeasure(beta=beta2)
@@ -74,9 +63,7 @@ def reference(probs, gts, positive='blur', beta2=0.3) -> dict:
     np.testing.assert_allclose(v1['pr']['p'][::-1], mean_p, atol=1e-12)
     np.testing.assert_allclose(v1['pr']['r'][::-1], mean_r, atol=1e-12)
     np.testing.assert_allclose(v1['fm']['adp'], res['fm']['adaptive'], atol=1e-12)
-    metrics = {'MAE': mae.get_results()['mae'], 'maxF': curve_f.max(), 'meanF': curve_f.mean(),
-               'adpF': res['fm']['adaptive'], 'F@0.5': res['fm']['binary'],
-               'IoU@0.5': res['iou']['binary'], 'maxF_meanPR': lineage.max()}
+    metrics = dict(BENCHMARK.pysod_metrics(fmv2, mae), maxF_meanPR=lineage.max())
     return dict(metrics=metrics, precision=mean_p, recall=mean_r, fmeasure=curve_f)
 
 
@@ -216,10 +203,52 @@ def test_multichannel_logits_use_softmax_channel_one():
     assert ours == pytest.approx(ref, abs=TOL)
 
 
+@pytest.mark.parametrize('dtype, expected', [(torch.float32, np.float32),
+                                             (torch.float64, np.float64),
+                                             (torch.float16, np.float32)])
+def test_blur_probability_of_one_and_several_channels(dtype, expected):
+    rng = np.random.default_rng(10)
+    prob = torch.from_numpy(rng.random((1, 5, 7))).to(dtype)
+    one = blur_probability(prob)  # a one-channel head's sigmoid output, as it is
+    assert one.dtype == expected and one.shape == (5, 7)
+    np.testing.assert_array_equal(one, prob[0].to(torch.float64).numpy())
+    logits = torch.from_numpy(rng.normal(0, 3, (2, 5, 7))).to(dtype)
+    two = blur_probability(logits)  # a two-class head's logits: softmax, class 1 = blurred
+    assert two.dtype == expected
+    np.testing.assert_allclose(two, torch.sigmoid(logits[1] - logits[0]).double().numpy(),
+                               atol=1e-3 if dtype == torch.float16 else 1e-6)
+
+
+@pytest.mark.parametrize('logits, match', [
+    (torch.zeros(4, 4), r'shape \(4, 4\)'),
+    (torch.zeros(0, 4, 4), r'shape \(0, 4, 4\)'),
+    (torch.full((1, 4, 4), -0.1), 'not probabilities'),  # logits before the sigmoid
+    (torch.full((2, 4, 4), float('nan')), 'not probabilities'),
+])
+def test_blur_probability_rejects_what_mmseg_does_not_give(logits, match):
+    with pytest.raises(ValueError, match=match):
+        blur_probability(logits)
+
+
+def test_saved_blur_map_levels_are_the_curves_levels(tmp_path):
+    """Thresholding the saved PNG at t gives exactly the pixels the curves count at t."""
+    rng = np.random.default_rng(11)
+    prob, gt = structured_case(rng, (30, 40))
+    prob[1, :4] = [1 / 255, 2 / 255, 0.9999, 254.5 / 255]  # where floor and rounding differ
+    metric = DefocusMetric(prediction_dir=str(tmp_path))
+    metric.process({}, [metric_sample(prob, gt, '/data/a.jpg')])
+    saved = cv2.imread(str(tmp_path / 'a.png'), cv2.IMREAD_UNCHANGED)
+    np.testing.assert_array_equal(saved, np.floor(prob.astype(np.float64) * 255))
+    np.testing.assert_array_equal(saved, blur_map_to_uint8(prob))
+    valid = gt != 255
+    hist = [np.bincount(saved[valid & (gt == label)], minlength=256) for label in (0, 1)]
+    np.testing.assert_array_equal(metric.results[0]['stats']['hist'], hist)
+
+
 def test_process_keeps_only_small_statistics():
     rng = np.random.default_rng(7)
     metric = DefocusMetric()
-    metric.process({}, [sample(*random_case(rng, (96, 128)))])
+    metric.process({}, [metric_sample(*random_case(rng, (96, 128)))])
     stats = metric.results[0]['stats']
     assert max(np.size(value) for value in stats.values()) <= 2 * 256
 
@@ -239,7 +268,7 @@ def test_built_from_registry_with_options():
 def test_size_mismatch_is_an_error_naming_the_image(prob):
     metric = DefocusMetric()
     with pytest.raises(ValueError, match=r'img\.jpg.*differ.*does not resize'):
-        metric.process({}, [sample(prob, np.zeros((10, 10), np.uint8))])
+        metric.process({}, [metric_sample(prob, np.zeros((10, 10), np.uint8))])
 
 
 @pytest.mark.parametrize('prob, gt, match', [
@@ -249,11 +278,11 @@ def test_size_mismatch_is_an_error_naming_the_image(prob):
 ])
 def test_bad_inputs_are_clear_errors(prob, gt, match):
     with pytest.raises(ValueError, match=r'img\.jpg.*' + match):
-        DefocusMetric().process({}, [sample(prob, gt.astype(np.uint8))])
+        DefocusMetric().process({}, [metric_sample(prob, gt.astype(np.uint8))])
 
 
 def test_missing_ground_truth_is_an_error():
-    data = sample(np.zeros((4, 4), np.float32), np.zeros((4, 4), np.uint8))
+    data = metric_sample(np.zeros((4, 4), np.float32), np.zeros((4, 4), np.uint8))
     del data['gt_sem_seg']
     with pytest.raises(KeyError, match='LoadAnnotations'):
         DefocusMetric().process({}, [data])
@@ -264,18 +293,19 @@ def test_prediction_dir_saves_quantised_blur_maps_and_protects_files(tmp_path):
     prob, gt = random_case(rng, (6, 9))
     out = tmp_path / 'pred'
     metric = DefocusMetric(prediction_dir=str(out), positive='focus')
-    metric.process({}, [sample(prob, gt, 'a.jpg')])
+    metric.process({}, [metric_sample(prob, gt, '/data/a.jpg')])
     saved = cv2.imread(str(out / 'a.png'), cv2.IMREAD_UNCHANGED)
     # The blur probability, whatever the positive class, at the metric's own quantisation.
     np.testing.assert_array_equal(saved, (prob * 255).astype(np.uint8))
     assert np.abs(saved / 255.0 - prob).max() < 1 / 255 + 1e-6
-    metric.process({}, [sample(prob, gt, 'a.jpg')])  # its own file, again: replaced
+    metric.process({}, [metric_sample(prob, gt, '/data/a.jpg')])  # its own file again: replaced
     with pytest.raises(FileExistsError, match='distinct file stems'):
-        metric.process({}, [sample(prob, gt, 'a.png')])  # another image, same stem
+        metric.process({}, [metric_sample(prob, gt, '/data/a.png')])  # another image, same stem
     with pytest.raises(FileExistsError, match=r'a\.png exists'):  # a file it did not write
-        DefocusMetric(prediction_dir=str(out)).process({}, [sample(prob, gt, 'a.jpg')])
+        DefocusMetric(prediction_dir=str(out)).process(
+            {}, [metric_sample(prob, gt, '/data/a.jpg')])
     DefocusMetric(prediction_dir=str(out), overwrite=True).process(
-        {}, [sample(1 - prob, gt, 'a.jpg')])
+        {}, [metric_sample(1 - prob, gt, '/data/a.jpg')])
     assert not np.array_equal(cv2.imread(str(out / 'a.png'), cv2.IMREAD_UNCHANGED), saved)
 
 

@@ -6,9 +6,9 @@ import socket
 
 import numpy as np
 import pytest
-import torch
 import torch.distributed as dist
 import torch.multiprocessing as mp
+from metric_samples import metric_sample
 from mmengine.dataset import DefaultSampler
 
 from mmseg_r2mrf.evaluation import DefocusMetric
@@ -32,17 +32,11 @@ def make_cases():
     return cases
 
 
-def as_sample(index, prob, gt):
-    return dict(img_path=f'/data/{index:03d}.jpg',
-                seg_logits=dict(data=torch.from_numpy(prob)[None]),
-                gt_sem_seg=dict(data=torch.from_numpy(gt.astype(np.int64))[None]))
-
-
 def evaluate(indices, output_dir=None):
     metric = DefocusMetric(output_dir=output_dir)
     cases = make_cases()
     for index in indices:
-        metric.process({}, [as_sample(index, *cases[index])])
+        metric.process({}, [metric_sample(*cases[index], f'/data/{index:03d}.jpg')])
     return metric.evaluate(NUM_IMAGES)
 
 
