@@ -19,7 +19,9 @@ def atomic_write(path: str) -> Iterator[str]:
     Yields:
         str: Where the body writes the content.
     """
-    fd, tmp_path = tempfile.mkstemp(dir=osp.dirname(osp.abspath(path)), suffix='.tmp')
+    # Named after the target, so that a leftover from a killed process says what it was.
+    fd, tmp_path = tempfile.mkstemp(dir=osp.dirname(osp.abspath(path)),
+                                    prefix=f'.{osp.basename(path)}.', suffix='.tmp')
     os.close(fd)
     try:
         yield tmp_path
