@@ -11,7 +11,8 @@ Applied once, when :mod:`mmseg_r2mrf` is imported, before any mmseg module:
   turn a refused checkpoint into an error naming the file or URL.
 * :mod:`.distributed`: ``torchrun`` launches on machines without CUDA (gloo backend).
 """
-from .checkpoint import (CHECKPOINT_SAFE_GLOBALS, UnsafeCheckpointError,
+from .checkpoint import (CHECKPOINT_SAFE_GLOBALS, CheckpointMismatchError, CheckpointReadError,
+                         UnsafeCheckpointError, check_checkpoint_fits, describe_checkpoint_file,
                          register_safe_checkpoint_loading, safe_load_checkpoint, safe_load_url)
 from .distributed import patch_cpu_distributed_init
 from .mmcv_ops import has_compiled_mmcv_ops, install_mmcv_ops_fallback
@@ -21,7 +22,9 @@ register_safe_checkpoint_loading()
 patch_cpu_distributed_init()
 
 __all__ = [
-    'CHECKPOINT_SAFE_GLOBALS', 'UnsafeCheckpointError', 'has_compiled_mmcv_ops',
+    'CHECKPOINT_SAFE_GLOBALS', 'CheckpointMismatchError', 'CheckpointReadError',
+    'UnsafeCheckpointError', 'check_checkpoint_fits', 'describe_checkpoint_file',
+    'has_compiled_mmcv_ops',
     'install_mmcv_ops_fallback', 'patch_cpu_distributed_init', 'register_safe_checkpoint_loading',
     'safe_load_checkpoint', 'safe_load_url'
 ]
