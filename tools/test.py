@@ -14,7 +14,7 @@ import mmseg_r2mrf  # noqa: F401  (compatibility layer first, then the registrie
 from mmengine.config import DictAction
 from mmengine.runner import Runner
 from mmseg_r2mrf.evaluation import DefocusMetric
-from mmseg_r2mrf.utils import load_config, set_local_rank
+from mmseg_r2mrf.utils import load_config, require_checkpoint_fit, set_local_rank
 
 
 def parse_args() -> argparse.Namespace:
@@ -30,6 +30,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--wait-time', type=float, default=2, help='the interval of show (s)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override settings of the config, key=value pairs')
+    parser.add_argument('--allow-partial', action='store_true',
+                        help='load a checkpoint that does not fit the model, with a warning '
+                        '(default: an error listing the missing and mismatched keys)')
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
                         default='none', help='job launcher')
     parser.add_argument('--tta', action='store_true', help='test time augmentation')
@@ -60,6 +63,7 @@ def main() -> None:
     args = parse_args()
     cfg = load_config(args.config, args.launcher, args.cfg_options, args.work_dir)
     cfg.load_from = args.checkpoint
+    require_checkpoint_fit(cfg, args.allow_partial)
 
     if args.show or args.show_dir:
         enable_visualization(cfg, args)

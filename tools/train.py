@@ -10,7 +10,8 @@ import mmseg_r2mrf  # noqa: F401  (compatibility layer first, then the registrie
 from mmengine.config import DictAction
 from mmengine.runner import Runner
 from mmseg.registry import RUNNERS
-from mmseg_r2mrf.utils import enable_amp, load_config, set_local_rank
+from mmseg_r2mrf.compat import find_resumable_checkpoint
+from mmseg_r2mrf.utils import enable_amp, load_config, require_checkpoint_fit, set_local_rank
 
 
 def parse_args() -> argparse.Namespace:
@@ -18,11 +19,15 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('config', help='train config file path')
     parser.add_argument('--work-dir', help='the dir to save logs and models')
     parser.add_argument('--resume', action='store_true', default=False,
-                        help='resume from the latest checkpoint in the work_dir automatically')
+                        help='resume from the latest checkpoint in the work_dir automatically (the newest '
+                        'complete one if last_checkpoint is missing, empty or stale)')
     parser.add_argument('--amp', action='store_true', default=False,
                         help='enable automatic-mixed-precision training (CUDA only)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override settings of the config, key=value pairs')
+    parser.add_argument('--allow-partial', action='store_true',
+                        help='load a checkpoint that does not fit the model, with a warning '
+                        '(default: an error listing the missing and mismatched keys)')
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
                         default='none', help='job launcher')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
@@ -38,6 +43,10 @@ def main() -> None:
     if args.amp:
         enable_amp(cfg)
     cfg.resume = args.resume
+    if args.resume and cfg.get('load_from') is None:
+        # Named here, so that every message about it names the file; None starts afresh.
+        cfg.load_from = find_resumable_checkpoint(cfg.work_dir)
+    require_checkpoint_fit(cfg, args.allow_partial)
 
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
     runner.train()

@@ -13,7 +13,10 @@ log_processor = dict(by_epoch=False)
 log_level = 'INFO'
 # `tools/test.py --tta`: mmseg's SegTTAModel applies the sigmoid twice to one-channel heads.
 tta_model = dict(type='DefocusTTAModel')
-# Restores dropout randomness on --resume, so a resumed run matches an uninterrupted one.
-custom_hooks = [dict(type='RandomStateHook')]
+# CheckpointFitHook: a checkpoint that does not fit the model is an error (mmengine warns);
+# --allow-partial of tools/train.py and tools/test.py lowers it to a warning.
+# RandomStateHook: restores dropout randomness on --resume, so a resumed run matches an
+# uninterrupted one.
+custom_hooks = [dict(type='CheckpointFitHook'), dict(type='RandomStateHook')]
 load_from = None
 resume = False

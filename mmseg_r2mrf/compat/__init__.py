@@ -10,21 +10,26 @@ Applied once, when :mod:`mmseg_r2mrf` is imported, before any mmseg module:
   downloads from URLs, allow-list exactly the classes that mmengine checkpoints contain, and
   turn a refused checkpoint into an error naming the file or URL.
 * :mod:`.distributed`: ``torchrun`` launches on machines without CUDA (gloo backend).
+* :mod:`.resume`: ``resume`` finds its checkpoint even when ``last_checkpoint`` is empty, stale
+  or names a truncated file, and in a moved work directory.
 """
 from .checkpoint import (CHECKPOINT_SAFE_GLOBALS, CheckpointMismatchError, CheckpointReadError,
                          UnsafeCheckpointError, check_checkpoint_fits, describe_checkpoint_file,
                          register_safe_checkpoint_loading, safe_load_checkpoint, safe_load_url)
 from .distributed import patch_cpu_distributed_init
 from .mmcv_ops import has_compiled_mmcv_ops, install_mmcv_ops_fallback
+from .resume import find_resumable_checkpoint, patch_resume_lookup
 
 install_mmcv_ops_fallback()
 register_safe_checkpoint_loading()
 patch_cpu_distributed_init()
+patch_resume_lookup()
 
 __all__ = [
     'CHECKPOINT_SAFE_GLOBALS', 'CheckpointMismatchError', 'CheckpointReadError',
     'UnsafeCheckpointError', 'check_checkpoint_fits', 'describe_checkpoint_file',
-    'has_compiled_mmcv_ops',
-    'install_mmcv_ops_fallback', 'patch_cpu_distributed_init', 'register_safe_checkpoint_loading',
+    'find_resumable_checkpoint', 'has_compiled_mmcv_ops',
+    'install_mmcv_ops_fallback', 'patch_cpu_distributed_init', 'patch_resume_lookup',
+    'register_safe_checkpoint_loading',
     'safe_load_checkpoint', 'safe_load_url'
 ]

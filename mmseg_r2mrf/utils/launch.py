@@ -78,6 +78,26 @@ def enable_amp(cfg: Config, cuda_available: Optional[bool] = None) -> bool:
     return True
 
 
+def require_checkpoint_fit(cfg: Config, allow_partial: bool = False) -> None:
+    """Make the runner refuse checkpoints that do not fit the model (``CheckpointFitHook``).
+
+    The default runtime has the hook already; a config without it gets one, so that
+    ``tools/test.py`` never scores a checkpoint of another model.
+
+    Args:
+        cfg (Config): The config, changed in place.
+        allow_partial (bool): ``--allow-partial``: warn instead of refusing.
+    """
+    hooks = cfg.get('custom_hooks') or []
+    fit_hooks = [hook for hook in hooks if hook.get('type') == 'CheckpointFitHook']
+    if not fit_hooks:
+        fit_hooks = [dict(type='CheckpointFitHook')]
+        hooks = [*fit_hooks, *hooks]
+    for hook in fit_hooks:
+        hook['allow_partial'] = allow_partial
+    cfg.custom_hooks = hooks
+
+
 def set_local_rank(local_rank: int) -> None:
     """Export LOCAL_RANK for launchers that pass ``--local-rank`` instead of the variable."""
     os.environ.setdefault('LOCAL_RANK', str(local_rank))

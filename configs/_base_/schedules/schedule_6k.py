@@ -18,7 +18,7 @@ default_hooks = dict(
     param_scheduler=dict(type='ParamSchedulerHook'),
     # Keeps the latest checkpoint and the best one by DefocusMetric's maxF.
     checkpoint=dict(
-        type='CheckpointHook', by_epoch=False, interval=1000, max_keep_ckpts=1,
+        type='SafeCheckpointHook', by_epoch=False, interval=1000, max_keep_ckpts=1,
         save_best='maxF', rule='greater'),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     visualization=dict(type='SegVisualizationHook'))
