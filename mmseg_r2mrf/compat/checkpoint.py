@@ -227,7 +227,8 @@ def safe_load_checkpoint(filename: str, map_location: Optional[Any] = None) -> A
             raise CheckpointReadError(
                 f'cannot load checkpoint {filename}: the file is corrupt ({error})') from None
         raise _unsafe_checkpoint_error(filename, error) from None
-    except (EOFError, RuntimeError, zipfile.BadZipFile, KeyError, OSError) as error:
+    except (EOFError, RuntimeError, zipfile.BadZipFile, KeyError, IndexError, ValueError,
+            TypeError, OSError) as error:
         if isinstance(error, OSError) and not isinstance(error, zipfile.BadZipFile) and \
                 error.errno is not None:
             raise  # a real I/O error (permissions, a failing disk): keep it as it is
