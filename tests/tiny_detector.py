@@ -4,6 +4,7 @@ The model of tests/data/configs/tiny_seg.py (a small mmseg EncoderDecoder with a
 FCNHead: sigmoid, threshold 0.5), randomly initialised: the tests check the inference machinery,
 not what the model has learnt.
 """
+import os
 import os.path as osp
 
 import torch
@@ -42,3 +43,24 @@ def make_tiny_detector(folder: str, seed: int = 0):
     torch.save({'meta': {'dataset_meta': {'classes': ('focus', 'blur')}},
                 'state_dict': model.state_dict()}, checkpoint_path)
     return config_path, checkpoint_path
+
+
+def make_tiny_release(folder: str, name: str = 'tiny_blur-v1', seed: int = 0) -> str:
+    """A release of the tiny detector in ``folder`` (made by :func:`make_release`).
+
+    Args:
+        folder (str): Folder of the release (created); its ``source`` subfolder gets the
+            config and checkpoint it is made from.
+        name (str): Release name.
+        seed (int): Seed of the random weights.
+
+    Returns:
+        str: ``folder``.
+    """
+    from mmseg_r2mrf.pretrained import make_release
+    source = osp.join(folder, 'source')
+    os.makedirs(source, exist_ok=True)
+    config, checkpoint = make_tiny_detector(source, seed)
+    make_release(checkpoint, config, name, out_dir=folder,
+                 card_fields=dict(seed=seed, weights_licence='Apache-2.0 (test)'))
+    return folder

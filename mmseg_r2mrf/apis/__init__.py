@@ -1,6 +1,10 @@
-"""Inference API: ``DefocusDetector(config, checkpoint).predict(image)``, and evaluation of any
-blur-map predictor with ``evaluate_predictor``."""
+"""Inference API: ``DefocusDetector(config, checkpoint)`` or ``DefocusDetector.from_pretrained()``,
+``.predict(image)`` and ``.summarize(image)``; evaluation of any blur-map predictor with
+``evaluate_predictor``."""
+from .blur_summary import SUMMARY_FIELDS, summarize_blur_map
 from .defocus_detector import DefocusDetector, read_image
 from .evaluate import evaluate_predictor
 
-__all__ = ['DefocusDetector', 'evaluate_predictor', 'read_image']
+__all__ = [
+    'DefocusDetector', 'SUMMARY_FIELDS', 'evaluate_predictor', 'read_image', 'summarize_blur_map'
+]

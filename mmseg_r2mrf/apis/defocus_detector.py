@@ -1,8 +1,9 @@
-"""Defocus blur maps from a trained checkpoint, for one image at a time, of any size."""
+"""Defocus blur maps from a trained checkpoint or a released model, one image at a time, of any
+size."""
 import copy
 import os.path as osp
 from pathlib import Path
-from typing import Optional, Tuple, Union
+from typing import Dict, List, Optional, Tuple, Union
 
 import mmcv
 import numpy as np
@@ -10,11 +11,15 @@ import torch
 from mmengine import fileio
 from mmengine.config import Config, ConfigDict
 from mmengine.dataset import Compose
-from mmengine.runner import load_checkpoint
+from mmengine.runner.checkpoint import _load_checkpoint_to_model
 from mmseg.apis import init_model
+from PIL import Image
 
+from ..compat import check_checkpoint_fits, safe_load_checkpoint
 from ..datasets.image_file_check import read_image_size
 from ..evaluation import blur_probability
+from ..pretrained import find_release, list_pretrained
+from .blur_summary import summarize_blur_map
 
 ImageInput = Union[str, Path, np.ndarray]
 
@@ -60,11 +65,28 @@ def read_image(path: Union[str, Path],
                              backend=imdecode_backend)
     if image is None:
         raise ValueError(f'cannot read the image file {path}: {imdecode_backend} cannot decode '
-                         'it')
+                         f'it{_sample_format_hint(path)}')
     try:
         return _as_bgr(image)
     except (TypeError, ValueError) as error:  # e.g. a 16-bit PNG read with 'unchanged'
         raise ValueError(f'cannot use the image file {path}: {error}') from error
+
+
+#: Pillow modes of images whose samples OpenCV's colour decoding refuses, and what they hold.
+_WIDE_SAMPLE_MODES = {'F': '32-bit floating-point', 'I': '32-bit integer'}
+
+
+def _sample_format_hint(path: str) -> str:
+    """Why a decoder may have refused a file Pillow reads (e.g. a float32 TIFF), if known."""
+    try:
+        with Image.open(path) as image:
+            mode = image.mode
+    except (OSError, ValueError):
+        return ''
+    if mode not in _WIDE_SAMPLE_MODES:
+        return ''
+    return (f' (its samples are {_WIDE_SAMPLE_MODES[mode]}, Pillow mode {mode!r}; save it as an '
+            '8-bit image)')
 
 
 def _as_bgr(image: np.ndarray) -> np.ndarray:
@@ -88,8 +110,13 @@ class DefocusDetector:
     """Predict per-pixel defocus blur probabilities with a trained segmentor.
 
     The model is built with mmseg's :func:`~mmseg.apis.init_model` (which drops training-only
-    settings and pretrained-weight loading), then the checkpoint is loaded **strictly**: a
-    checkpoint that does not fit the config is an error, not a silently random model. Images
+    settings and pretrained-weight loading), then the checkpoint is read with
+    :func:`~mmseg_r2mrf.compat.safe_load_checkpoint` (weights only; a missing, empty, truncated
+    or non-checkpoint file is named with its problem) and must fit the model: missing,
+    unexpected or differently shaped weights are a
+    :class:`~mmseg_r2mrf.compat.CheckpointMismatchError` listing the keys, not a silently
+    random model, unless ``allow_partial``. :meth:`from_pretrained` loads a released model
+    that ships with the package, offline. Images
     go through the config's ``test_pipeline`` (without ``LoadAnnotations``) and the model's
     ``test_step``, as in ``tools/test.py``; image files are decoded with the options
     (``color_type``, ``imdecode_backend``, ``backend_args``) of the pipeline's image loader, so
@@ -109,6 +136,15 @@ class DefocusDetector:
         stride (int): Step between crops (smaller than ``crop_size``: crops overlap and
             their logits are averaged).
         cfg_options (dict, optional): Overrides for the config, as ``--cfg-options``.
+        allow_partial (bool): Load a checkpoint that fits the model only partly (what fits is
+            loaded, the rest keeps its initialisation), with a warning listing the keys.
+
+    Raises:
+        FileNotFoundError: No such config or checkpoint file.
+        CheckpointReadError: A checkpoint file that is empty, truncated or no checkpoint.
+        UnsafeCheckpointError: A checkpoint whose pickle holds more than weights.
+        CheckpointMismatchError: A checkpoint that does not fit the model (without
+            ``allow_partial``).
     """
 
     def __init__(self,
@@ -118,7 +154,8 @@ class DefocusDetector:
                  slide_above: Optional[int] = 1024,
                  crop_size: int = 512,
                  stride: int = 384,
-                 cfg_options: Optional[dict] = None):
+                 cfg_options: Optional[dict] = None,
+                 allow_partial: bool = False):
         if isinstance(config, (str, Path)) and not osp.isfile(config):
             raise FileNotFoundError(f'no such config file: {config}')
         if not osp.isfile(checkpoint):
@@ -133,8 +170,13 @@ class DefocusDetector:
             copy.deepcopy(config)
         self.model = init_model(config, checkpoint=None, device=device,
                                 cfg_options=cfg_options)
-        load_checkpoint(self.model, str(checkpoint), map_location='cpu', strict=True)
+        weights = safe_load_checkpoint(str(checkpoint), map_location='cpu')
+        check_checkpoint_fits(self.model, weights, str(checkpoint), allow_partial)
+        # The runner's own loader (wrapper prefix, metadata); mismatches were checked above.
+        _load_checkpoint_to_model(self.model, weights, strict=False, logger='current')
         self.model.eval()
+        #: Name of the release (:meth:`from_pretrained`), None for a config and checkpoint.
+        self.release: Optional[str] = None
         self.slide_above = slide_above
         # mmseg reads test_cfg by attribute (test_cfg.mode), hence a ConfigDict.
         self.slide_cfg = ConfigDict(mode='slide', crop_size=(crop_size, crop_size),
@@ -145,6 +187,49 @@ class DefocusDetector:
         # Images reach the pipeline as arrays (paths are read by read_image with the loader's
         # options), so that a path and the same array give the same result.
         self.pipeline = Compose([dict(type='LoadImageFromNDArray')] + pipeline[1:])
+
+    @classmethod
+    def from_pretrained(cls,
+                        name: Optional[str] = None,
+                        device: str = 'cpu',
+                        root: Optional[str] = None,
+                        **kwargs) -> 'DefocusDetector':
+        """A detector of a released model, loaded offline from the installed package.
+
+        The release's weights and config are checked against the sha256 of its index first
+        (:func:`~mmseg_r2mrf.pretrained.find_release`): a changed file is refused.
+
+        Args:
+            name (str, optional): The release, e.g. ``'r2mrf_effnetlite0_syndof-v1'``;
+                default the newest (the first of :meth:`list_pretrained`).
+            device (str): ``'cpu'``, ``'cuda'`` or ``'cuda:N'``.
+            root (str, optional): Folder of the releases; default the package's
+                ``mmseg_r2mrf/pretrained/``.
+            **kwargs: Other arguments of :class:`DefocusDetector` (``slide_above``, ...).
+
+        Returns:
+            DefocusDetector: The detector; its ``release`` attribute is the release's name.
+
+        Raises:
+            ReleaseNotFoundError: No release installed, none of that name, or a file missing.
+            ReleaseIntegrityError: A release file whose sha256 is not the released one.
+        """
+        release = find_release(name, root)
+        detector = cls(release.config, release.weights, device=device, **kwargs)
+        detector.release = release.name
+        return detector
+
+    @staticmethod
+    def list_pretrained(root: Optional[str] = None) -> List[str]:
+        """Names of the installed releases, newest first ([] when none is installed).
+
+        Args:
+            root (str, optional): Folder of the releases; default the package's.
+
+        Returns:
+            list[str]: Release names for :meth:`from_pretrained`.
+        """
+        return list_pretrained(root)
 
     @staticmethod
     def _test_pipeline(cfg: Config) -> list:
@@ -200,3 +285,19 @@ class DefocusDetector:
             raise RuntimeError(f'prediction of shape {blur.shape} for an image of shape '
                                f'{image.shape[:2]}: the test_pipeline must keep ori_shape')
         return blur
+
+    def summarize(self, image: ImageInput, threshold: float = 0.5) -> Dict[str, object]:
+        """The per-image numbers of ``tools/infer.py --summary`` for one image.
+
+        Args:
+            image (str, Path or np.ndarray): As :meth:`predict` takes it.
+            threshold (float): Probability from which a pixel counts as blurred.
+
+        Returns:
+            dict: ``image`` (the path, None for an array), ``blurred_fraction``,
+            ``mean_blur_probability`` and the in-focus bounding box ``focus_x0``,
+            ``focus_y0`` (inclusive), ``focus_x1``, ``focus_y1`` (exclusive), None when
+            nothing is in focus; see :func:`summarize_blur_map`.
+        """
+        path = image if isinstance(image, (str, Path)) else None
+        return summarize_blur_map(self.predict(image), threshold, image=path)

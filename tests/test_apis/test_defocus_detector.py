@@ -1,4 +1,6 @@
-"""mmseg_r2mrf.apis.DefocusDetector: paths and arrays, any size, sliding window, clear errors."""
+"""mmseg_r2mrf.apis.DefocusDetector: paths and arrays, any size, sliding window, checkpoints that
+must fit, summaries, clear errors."""
+import logging
 import subprocess
 import sys
 
@@ -7,9 +9,12 @@ import numpy as np
 import pytest
 import torch
 from mmcv.transforms import LoadImageFromFile
+from mmengine.logging import MMLogger
+from PIL import Image
 from tiny_data import textured_image
 
-from mmseg_r2mrf.apis import DefocusDetector, read_image
+from mmseg_r2mrf.apis import DefocusDetector, read_image, summarize_blur_map
+from mmseg_r2mrf.compat import CheckpointMismatchError, CheckpointReadError
 
 
 @pytest.fixture(scope='module')
@@ -96,12 +101,84 @@ def test_sliding_window_above_the_size_limit(detector, monkeypatch):
     assert detector.model.test_cfg['mode'] == 'whole'  # restored after the call
 
 
-def test_checkpoint_must_fit_the_config(tiny, tmp_path):
+def _changed_checkpoint(tiny, path, change) -> str:
     checkpoint = torch.load(tiny[1], map_location='cpu', weights_only=True)
-    del checkpoint['state_dict']['decode_head.conv_seg.weight']
-    torch.save(checkpoint, tmp_path / 'partial.pth')
-    with pytest.raises(RuntimeError, match='conv_seg'):
-        DefocusDetector(tiny[0], str(tmp_path / 'partial.pth'))
+    change(checkpoint['state_dict'])
+    torch.save(checkpoint, path)
+    return str(path)
+
+
+def test_checkpoint_must_fit_the_config(tiny, tmp_path):
+    """Missing, unexpected and reshaped weights are an error listing the keys (mmengine would
+    only warn and predict with random weights)."""
+    partial = _changed_checkpoint(
+        tiny, tmp_path / 'partial.pth',
+        lambda state: state.pop('decode_head.conv_seg.weight'))
+    with pytest.raises(CheckpointMismatchError,
+                       match=r'partial.pth does not fit.*missing keys: decode_head.conv_seg'):
+        DefocusDetector(tiny[0], partial)
+    reshaped = _changed_checkpoint(
+        tiny, tmp_path / 'reshaped.pth',
+        lambda state: state.update({'decode_head.conv_seg.weight': torch.zeros(2, 8, 1, 1)}))
+    with pytest.raises(CheckpointMismatchError, match=r'conv_seg.weight \(2, 8, 1, 1\) vs'):
+        DefocusDetector(tiny[0], reshaped)
+    extra = _changed_checkpoint(tiny, tmp_path / 'extra.pth',
+                                lambda state: state.update({'auxiliary.weight': torch.ones(1)}))
+    with pytest.raises(CheckpointMismatchError, match='unexpected keys: auxiliary.weight'):
+        DefocusDetector(tiny[0], extra)
+
+
+def test_allow_partial_loads_what_fits_with_a_warning(tiny, tmp_path):
+    partial = _changed_checkpoint(
+        tiny, tmp_path / 'partial.pth',
+        lambda state: state.pop('decode_head.conv_seg.weight'))
+    # MMLogger calls its own handlers only (no propagation to pytest's caplog).
+    records = []
+    handler = logging.Handler(logging.WARNING)
+    handler.emit = records.append
+    logger = MMLogger.get_current_instance()
+    logger.addHandler(handler)
+    try:
+        detector = DefocusDetector(tiny[0], partial, allow_partial=True)
+    finally:
+        logger.removeHandler(handler)
+    assert any('missing keys: decode_head.conv_seg.weight' in record.getMessage()
+               for record in records)
+    expected = torch.load(tiny[1], map_location='cpu', weights_only=True)['state_dict']
+    loaded = detector.model.state_dict()
+    for key, value in expected.items():
+        if key != 'decode_head.conv_seg.weight':
+            torch.testing.assert_close(loaded[key], value, rtol=0, atol=0)
+
+
+@pytest.mark.parametrize('content,problem', [(b'', 'is empty'),
+                                             (b'<html>login</html>', 'HTML page')])
+def test_broken_checkpoint_files_are_named_with_their_problem(tiny, tmp_path, content, problem):
+    broken = tmp_path / 'broken.pth'
+    broken.write_bytes(content)
+    with pytest.raises(CheckpointReadError, match=f'broken.pth.*{problem}'):
+        DefocusDetector(tiny[0], str(broken))
+
+
+def test_summarize_is_the_summary_of_the_prediction(detector, tmp_path):
+    image = textured_image(30, 44, seed=7)
+    path = str(tmp_path / 'image.png')
+    cv2.imwrite(path, image)
+    for threshold in (0.5, float(np.median(detector.predict(image)))):
+        summary = detector.summarize(path, threshold)
+        assert summary == summarize_blur_map(detector.predict(image), threshold, image=path)
+        assert summary['image'] == path
+    assert detector.summarize(image)['image'] is None
+
+
+@pytest.mark.parametrize('mode,dtype,what', [('F', np.float32, 'floating-point'),
+                                             ('I', np.int32, 'integer')])
+def test_wide_sample_tiffs_are_named(detector, tmp_path, mode, dtype, what):
+    """Pillow reads them, the config's cv2 loader cannot: the error says why."""
+    path = tmp_path / f'wide_{mode}.tif'
+    Image.fromarray((np.arange(12 * 16).reshape(12, 16) % 200).astype(dtype)).save(path)
+    with pytest.raises(ValueError, match=f'wide_{mode}.tif: cv2 cannot decode it.*32-bit {what}'):
+        detector.read_image(path)
 
 
 def test_bad_inputs_give_clear_errors(detector, tiny, tmp_path, monkeypatch):

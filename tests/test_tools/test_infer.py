@@ -8,6 +8,8 @@ import cv2
 import mmcv
 import numpy as np
 import pytest
+import torch
+from PIL import Image
 from tiny_data import REPO_ROOT, load_tool, textured_image
 
 import mmseg_r2mrf.apis.defocus_detector as defocus_detector
@@ -64,27 +66,26 @@ def test_folder_of_mixed_images(tiny, tmp_path):
         assert overlay.shape == (*size, 3)
 
 
-def test_each_image_is_decoded_once_by_each_library(infer, tiny, tmp_path, monkeypatch):
-    """Pillow checks every image before anything is written; OpenCV reads it for the model."""
+def test_every_image_is_decoded_by_the_predicting_reader_before_any_write(infer, tiny, tmp_path,
+                                                                         monkeypatch):
+    """Pillow (truncation) and the config's cv2 loader (what predicts) check every image before
+    the first output; to predict, each is decoded once more by cv2 only."""
     sizes = _mixed_folder(tmp_path / 'images')
-    checked, decoded = [], []
-    read_image_size, imfrombytes = infer.read_image_size, mmcv.imfrombytes
-
-    def check(path, *args, **kwargs):
-        checked.append(osp.splitext(osp.basename(path))[0])
-        return read_image_size(path, *args, **kwargs)
-
-    def decode(*args, **kwargs):
-        decoded.append(args)
-        return imfrombytes(*args, **kwargs)
-
-    monkeypatch.setattr(infer, 'read_image_size', check)
-    monkeypatch.setattr(defocus_detector, 'read_image_size', check)
-    monkeypatch.setattr(mmcv, 'imfrombytes', decode)
+    events = []
+    read_image_size, imfrombytes, write_png = (defocus_detector.read_image_size,
+                                               mmcv.imfrombytes, infer.write_png)
+    monkeypatch.setattr(defocus_detector, 'read_image_size',
+                        lambda path: events.append('pillow') or read_image_size(path))
+    monkeypatch.setattr(mmcv, 'imfrombytes',
+                        lambda *a, **k: events.append('cv2') or imfrombytes(*a, **k))
+    monkeypatch.setattr(infer, 'write_png',
+                        lambda path, image: events.append('write') or write_png(path, image))
     assert infer.main([*tiny, str(tmp_path / 'images'), '--out-dir', str(tmp_path / 'out'),
                        '--overlay']) == 0
-    assert sorted(checked) == sorted(sizes)
-    assert len(decoded) == len(sizes)
+    checks = 2 * len(sizes)
+    assert events[:checks] == ['pillow', 'cv2'] * len(sizes)  # all checked, nothing written
+    assert events.count('pillow') == len(sizes) and events.count('cv2') == checks
+    assert events.count('write') == 2 * len(sizes)  # map and overlay
 
 
 def test_exif_orientation_follows_the_config(infer, exif_rotated, tmp_path):
@@ -113,7 +114,7 @@ def test_refuses_to_overwrite_unless_forced(infer, tiny, tmp_path, capsys):
     out_dir.mkdir()
     (out_dir / 'photo.png').write_bytes(b'precious')
     argv = [*tiny, str(tmp_path / 'images'), '--out-dir', str(out_dir)]
-    assert infer.main(argv) == 1
+    assert infer.main(argv) == 2
     assert '--force' in capsys.readouterr().err
     assert os.listdir(out_dir) == ['photo.png']  # nothing else written
     assert (out_dir / 'photo.png').read_bytes() == b'precious'
@@ -125,15 +126,19 @@ def test_outputs_never_overwrite_inputs(infer, tiny, tmp_path, capsys):
     _mixed_folder(tmp_path / 'images')
     before = sorted(os.listdir(tmp_path / 'images'))
     assert infer.main([*tiny, str(tmp_path / 'images'), '--out-dir', str(tmp_path / 'images'),
-                       '--force']) == 1
+                       '--force']) == 2
     assert 'input image itself' in capsys.readouterr().err
     assert sorted(os.listdir(tmp_path / 'images')) == before
 
 
 @pytest.mark.parametrize('case', ['missing path', 'empty folder', 'empty glob', 'junk image',
-                                  'truncated image', 'not an image', 'same output name',
-                                  'missing checkpoint'])
+                                  'truncated image', 'float32 tiff', 'int32 tiff',
+                                  'not an image', 'same output name', 'missing checkpoint',
+                                  'checkpoint of another model', 'empty checkpoint'])
 def test_bad_inputs_write_nothing(infer, tiny, tmp_path, capsys, case):
+    """Each bad input is named with its problem, exit status 2, before anything is written;
+    the TIFFs pass Pillow's check but not the predicting reader (the last images, so that a
+    check at prediction time would come after other outputs)."""
     _mixed_folder(tmp_path / 'images')
     inputs, config, checkpoint = [str(tmp_path / 'images')], *tiny
     culprit = None
@@ -156,6 +161,10 @@ def test_bad_inputs_write_nothing(infer, tiny, tmp_path, capsys, case):
         ok, encoded = cv2.imencode('.jpg', textured_image(64, 64))
         with open(culprit, 'wb') as file:
             file.write(encoded.tobytes()[:len(encoded) // 2])
+    elif case in ('float32 tiff', 'int32 tiff'):
+        culprit = str(tmp_path / 'images' / f'zz_{case.split()[0]}.tif')
+        samples = np.arange(20 * 30).reshape(20, 30) % 200
+        Image.fromarray(samples.astype(case.split()[0])).save(culprit)
     elif case == 'not an image':
         culprit = str(tmp_path / 'images' / 'notes.txt')
         inputs = [culprit]
@@ -164,9 +173,35 @@ def test_bad_inputs_write_nothing(infer, tiny, tmp_path, capsys, case):
         cv2.imwrite(str(tmp_path / 'images' / 'colour.jpg'), textured_image(20, 20))
     elif case == 'missing checkpoint':
         checkpoint = culprit = str(tmp_path / 'missing.pth')
+    elif case == 'checkpoint of another model':
+        weights = torch.load(tiny[1], map_location='cpu', weights_only=True)
+        del weights['state_dict']['decode_head.conv_seg.bias']
+        checkpoint = str(tmp_path / 'other.pth')
+        torch.save(weights, checkpoint)
+        culprit = 'missing keys: decode_head.conv_seg.bias'
+    elif case == 'empty checkpoint':
+        checkpoint = str(tmp_path / 'empty.pth')
+        open(checkpoint, 'wb').close()
+        culprit = f'{checkpoint}: the file is empty'
     out_dir = tmp_path / 'out'
     assert infer.main([config, checkpoint, *inputs, '--out-dir', str(out_dir), '--binary',
-                       '--overlay']) == 1
+                       '--overlay', '--summary', str(out_dir / 'summary.csv')]) == 2
     error = capsys.readouterr().err
     assert error.startswith('error: ') and culprit in error
+    assert 'Traceback' not in error
+    if case.endswith('tiff'):
+        assert '32-bit' in error
     assert not out_dir.exists()
+
+
+def test_partial_checkpoint_with_allow_partial(infer, tiny, tmp_path, capsys):
+    weights = torch.load(tiny[1], map_location='cpu', weights_only=True)
+    del weights['state_dict']['decode_head.conv_seg.bias']
+    checkpoint = str(tmp_path / 'other.pth')
+    torch.save(weights, checkpoint)
+    image = str(tmp_path / 'image.png')
+    cv2.imwrite(image, textured_image(20, 24))
+    argv = [tiny[0], checkpoint, image, '--out-dir', str(tmp_path / 'out')]
+    assert infer.main(argv) == 2
+    assert infer.main(argv + ['--allow-partial']) == 0
+    assert os.listdir(tmp_path / 'out') == ['image.png']
