@@ -1,8 +1,9 @@
-"""Random smooth depth layouts: foreground shapes over a tilted background."""
+"""Pieces of synthetic scene depth: receding planes and objects cut along photograph regions."""
 from typing import Tuple
 
 import cv2
 import numpy as np
+from scipy import ndimage
 
 
 def smooth_noise(rng: np.random.Generator, shape: Tuple[int, int], cells: int) -> np.ndarray:
@@ -22,65 +23,93 @@ def smooth_noise(rng: np.random.Generator, shape: Tuple[int, int], cells: int) -
     return cv2.resize(grid.astype(np.float32), (width, height), interpolation=cv2.INTER_CUBIC)
 
 
-def random_shape(rng: np.random.Generator, segments: np.ndarray) -> np.ndarray:
-    """A random blob snapped to superpixels: a plausible object outline in the photograph.
+def receding_plane(rng: np.random.Generator, shape: Tuple[int, int], near: float, far: float,
+                   kind: str = 'ground') -> np.ndarray:
+    """Disparity of a plane seen in perspective, from ``far`` at one side to ``near`` at the other.
+
+    A plane's disparity is linear in image coordinates, so a ground or table top recedes from
+    the bottom of the frame upwards, a wall from one side to the other; the direction is turned
+    by up to 20 degrees, and a faint undulation keeps it from being a perfect plane.
 
     Args:
         rng (np.random.Generator): Random source.
-        segments (np.ndarray): (H, W) superpixel ids of the crop.
+        shape (tuple[int, int]): (H, W).
+        near (float): Disparity at the nearest edge.
+        far (float): Disparity at the farthest edge.
+        kind (str): ``'ground'`` (near at the bottom) or ``'wall'`` (near at the left or right).
 
     Returns:
-        np.ndarray: (H, W) bool mask (possibly empty).
+        np.ndarray: (H, W) float32 disparity.
     """
-    height, width = segments.shape
+    height, width = shape
     y, x = np.mgrid[0:height, 0:width].astype(np.float32)
-    cy, cx = rng.uniform(0.15, 0.85) * height, rng.uniform(0.15, 0.85) * width
-    ry, rx = rng.uniform(0.12, 0.4) * height, rng.uniform(0.12, 0.4) * width
+    angle = np.deg2rad(rng.uniform(-20, 20))
+    if kind == 'wall':
+        angle += np.pi / 2 * (1 if rng.random() < 0.5 else -1)
+    # Coordinate along the receding direction: 0 at the far edge, 1 at the near one.
+    u = (y / height - 0.5) * np.cos(angle) + (x / width - 0.5) * np.sin(angle)
+    u = (u - u.min()) / max(float(u.max() - u.min()), 1e-6)
+    plane = far + (near - far) * u + 0.01 * abs(near - far) * smooth_noise(rng, shape, 4)
+    return plane.astype(np.float32)
+
+
+def grow_object(rng: np.random.Generator, regions: np.ndarray, seed: Tuple[int, int],
+                share: float) -> np.ndarray:
+    """An object mask made of whole photograph regions, around the pixel ``seed``.
+
+    A rough outline is drawn first: an ellipse of about ``share`` of the frame with a wobbly
+    rim, centred on ``seed``. The object is then every region (of the photograph's
+    segmentation) that lies mostly inside that outline, plus the region under ``seed``; holes
+    are filled, because an object in front hides everything inside its outline. The object so
+    follows the photograph's own boundaries (a coat, a head, a cup), and a big region that only
+    touches the outline (the sky, a lawn) stays out of it.
+
+    Args:
+        rng (np.random.Generator): Random source.
+        regions (np.ndarray): (H, W) region ids (a segmentation of the photograph).
+        seed (tuple[int, int]): (row, col) of a pixel of the object.
+        share (float): Wanted share of the frame, in (0, 1).
+
+    Returns:
+        np.ndarray: (H, W) bool mask, following region borders; never empty.
+    """
+    height, width = regions.shape
+    _, ids = np.unique(regions, return_inverse=True)
+    ids = ids.reshape(regions.shape)
+    y, x = np.mgrid[0:height, 0:width].astype(np.float32)
+    aspect = float(np.exp(rng.uniform(-0.6, 0.6)))
+    radius = np.sqrt(share * height * width / np.pi)
+    ry, rx = radius * aspect, radius / aspect
     angle = rng.uniform(0, np.pi)
-    dy, dx = y - cy, x - cx
+    dy, dx = y - seed[0], x - seed[1]
     u = (dx * np.cos(angle) + dy * np.sin(angle)) / rx
     v = (-dx * np.sin(angle) + dy * np.cos(angle)) / ry
-    # An ellipse with a wobbly rim.
-    field = 1.0 - np.hypot(u, v) + 0.35 * smooth_noise(rng, (height, width), 6)
-    inside = field > 0
-    ids = segments.ravel()
-    share = np.bincount(ids, weights=inside.ravel(), minlength=ids.max() + 1) / np.maximum(
-        np.bincount(ids, minlength=ids.max() + 1), 1)
-    return share[segments] > 0.5
+    outline = 1.0 - np.hypot(u, v) + 0.3 * smooth_noise(rng, (height, width), 6) > 0
+    inside = np.bincount(ids.ravel(), weights=outline.ravel()) / np.bincount(ids.ravel())
+    chosen = inside > 0.5
+    chosen[ids[seed]] = True
+    return ndimage.binary_fill_holes(chosen[ids])
 
 
-def random_depth_layout(rng: np.random.Generator,
-                        segments: np.ndarray,
-                        max_shapes: int = 3) -> Tuple[np.ndarray, np.ndarray]:
-    """Disparity of a random scene: a tilted background plane and nearer foreground shapes.
-
-    Disparity is in [0, 1], 1 = nearest. The background is a plane (the ground usually nearer at
-    the bottom of the frame) with a gentle smooth undulation; each foreground shape is a nearly
-    fronto-parallel surface, nearer than the background, that hides what is behind it.
+def random_seed_point(rng: np.random.Generator, shape: Tuple[int, int],
+                      where: str = 'centre') -> Tuple[int, int]:
+    """A pixel to grow an object from: near the centre (a subject) or a border (a foreground).
 
     Args:
         rng (np.random.Generator): Random source.
-        segments (np.ndarray): (H, W) superpixel ids of the crop.
-        max_shapes (int): At most this many foreground shapes (0 to ``max_shapes``).
+        shape (tuple[int, int]): (H, W).
+        where (str): ``'centre'`` (photographers frame their subject near the middle) or
+            ``'border'`` (a foreground object enters the frame from an edge).
 
     Returns:
-        tuple[np.ndarray, np.ndarray]: (H, W) float32 disparity, (H, W) bool foreground mask.
+        tuple[int, int]: (row, col).
     """
-    height, width = segments.shape
-    y, x = np.mgrid[0:height, 0:width].astype(np.float32)
-    y, x = y / height - 0.5, x / width - 0.5
-    disparity = (rng.uniform(0.05, 0.35) + rng.uniform(-0.05, 0.35) * y +
-                 rng.uniform(-0.15, 0.15) * x +
-                 0.03 * smooth_noise(rng, (height, width), 4)).astype(np.float32)
-    foreground = np.zeros((height, width), bool)
-    for _ in range(int(rng.integers(1, max_shapes + 1)) if max_shapes else 0):
-        shape = random_shape(rng, segments)
-        if not shape.any():
-            continue
-        near = rng.uniform(0.55, 0.95)
-        surface = near + rng.uniform(-0.05, 0.05) * y + rng.uniform(-0.05, 0.05) * x
-        # The nearest surface wins where shapes overlap.
-        disparity = np.where(shape, np.where(foreground, np.maximum(disparity, surface), surface),
-                             disparity).astype(np.float32)
-        foreground |= shape
-    return np.clip(disparity, 0.0, 1.0), foreground
+    height, width = shape
+    if where == 'centre':
+        row, col = rng.normal(0.55, 0.15) * height, rng.normal(0.5, 0.15) * width
+    else:
+        side, along = int(rng.integers(4)), rng.uniform(0.1, 0.9)
+        depth = rng.uniform(0.02, 0.15)
+        row, col = [(depth, along), (1 - depth, along), (along, depth), (along, 1 - depth)][side]
+        row, col = row * height, col * width
+    return (int(np.clip(row, 0, height - 1)), int(np.clip(col, 0, width - 1)))

@@ -1,20 +1,57 @@
-"""All-in-focus photographs that ship inside installed packages (no download at run time)."""
+"""Sharp source photographs: those shipped inside installed packages and the user's own.
+
+Every photograph is prepared once: brought to at most :data:`PREPARED_LONG_SIDE` px on its
+longer side and cut into object-sized regions by Felzenszwalb and Huttenlocher's graph-based
+segmentation (scikit-image), whose outlines the synthetic subjects follow.
+"""
+import hashlib
+import os
+import os.path as osp
+import re
+import warnings
 from dataclasses import dataclass
-from typing import Dict, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-#: Sharp photographs, by name. Photographs that already hold defocus (skimage's ``chelsea``,
-#: scikit-learn's ``flower.jpg``) are left out: their blurred parts would be labelled sharp.
-#: ``motorcycle`` is the Middlebury stereo pair's left view, with its ground-truth disparity.
-PHOTO_NAMES = ('astronaut', 'camera', 'rocket', 'brick', 'grass', 'immunohistochemistry',
-               'motorcycle', 'coffee', 'china', 'gravel')
-#: Default split by source photograph: test crops never share a photograph with training ones.
+#: Sharp photographs shipped in installed wheels, by name, with their package and licence.
+#: Left out because they already hold defocus (their blurred parts would be labelled sharp):
+#: scikit-image's ``chelsea``/``cat`` and scikit-learn's ``flower.jpg``; ``clock`` (motion
+#: blur), ``coins`` (soft, small), ``hubble_deep_field``/``retina``/``moon`` (not photographs of
+#: scenes). ``motorcycle`` is the Middlebury stereo pair's left view, with its ground-truth
+#: disparity.
+PACKAGED_PHOTOS = {
+    'astronaut': 'scikit-image skimage.data.astronaut (NASA, public domain)',
+    'camera': 'scikit-image skimage.data.camera (CC0, Lav Varshney)',
+    'rocket': 'scikit-image skimage.data.rocket (NASA/SpaceX, public domain)',
+    'brick': 'scikit-image skimage.data.brick (CC0, Stéfan van der Walt)',
+    'grass': 'scikit-image skimage.data.grass (CC0, Stéfan van der Walt)',
+    'gravel': 'scikit-image skimage.data.gravel (CC0, Stéfan van der Walt)',
+    'immunohistochemistry': 'scikit-image skimage.data.immunohistochemistry (CMMI, no known '
+                            'copyright restrictions)',
+    'motorcycle': 'scikit-image skimage.data.stereo_motorcycle (Middlebury 2014 stereo, '
+                  'Scharstein et al.; shipped in scikit-image, BSD-3-Clause package)',
+    'coffee': 'scikit-image skimage.data.coffee (CC0, Rachel Michetti)',
+    'china': 'scikit-learn load_sample_image("china.jpg") (CC BY 2.0, danielbuechele)',
+    'grace_hopper': 'matplotlib sample_data grace_hopper.jpg (US Navy, public domain)',
+}
+PHOTO_NAMES = tuple(PACKAGED_PHOTOS)
+#: Default split of the packaged photographs: no two splits share a photograph.
 DEFAULT_TEST_PHOTOS = ('coffee', 'china', 'gravel')
-DEFAULT_TRAIN_PHOTOS = tuple(name for name in PHOTO_NAMES if name not in DEFAULT_TEST_PHOTOS)
-#: Approximate number of SLIC superpixels per photo, whose borders the random foreground shapes
-#: follow. Part of the recipe: another number gives another dataset for the same seed.
-NUM_SEGMENTS = 400
+DEFAULT_VAL_PHOTOS = ('rocket', 'brick')
+DEFAULT_TRAIN_PHOTOS = tuple(name for name in PHOTO_NAMES
+                             if name not in DEFAULT_TEST_PHOTOS + DEFAULT_VAL_PHOTOS)
+SPLITS = ('train', 'val', 'test')
+#: Shares of the user's photographs that the hash-based default split sends to val and test.
+HASH_SPLIT_SHARES = dict(val=0.15, test=0.15)
+#: Photographs are prepared at most this long (the benchmarks' scale, Shi's 640 px).
+PREPARED_LONG_SIDE = 640
+#: Settings of the graph-based segmentation (``skimage.segmentation.felzenszwalb``) at
+#: :data:`PREPARED_LONG_SIDE`: measured here, they give 30-70 regions per photograph that follow
+#: its objects (a coat, a face, a cup). Part of the recipe: other numbers give another dataset.
+SEGMENTATION = dict(scale=400, sigma=0.8, min_size=400)
+#: Image suffixes that ``--photos`` folders are searched for (any case).
+PHOTO_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff', '.webp')
 
 
 @dataclass
@@ -22,30 +59,39 @@ class SourcePhoto:
     """One sharp photograph prepared for rendering.
 
     Attributes:
-        name (str): Photo name.
-        image (np.ndarray): (H, W, 3) uint8 BGR.
-        segments (np.ndarray): (H, W) int32 superpixel ids; synthetic foreground shapes follow
-            their borders, so depth edges fall on image edges as they do in real scenes.
+        name (str): Photo name (a packaged name, or derived from the file's path).
+        image (np.ndarray): (H, W, 3) uint8 BGR, longer side at most
+            :data:`PREPARED_LONG_SIDE`.
+        regions (np.ndarray): (H, W) int32 region ids of a graph-based segmentation:
+            object-sized parts of the photograph, whose outlines the synthetic subjects follow,
+            so that depth edges fall on the photograph's own object boundaries.
         disparity (np.ndarray, optional): (H, W) float32 measured disparity scaled to [0, 1]
-            (1 = nearest), or None where the depth layout is to be drawn at random.
+            (1 = nearest), or None where the depth layout is drawn at random.
+        source (str): Where it came from (package and licence, or file path).
     """
     name: str
     image: np.ndarray
-    segments: np.ndarray
+    regions: np.ndarray
     disparity: Optional[np.ndarray] = None
+    source: str = ''
 
 
-def _read_photo(name: str):
+def _read_packaged(name: str):
     """Return (RGB or grey image, disparity or None) of a packaged photograph."""
     import skimage.data
+    if name not in PACKAGED_PHOTOS:
+        raise KeyError(f'unknown source photo {name!r}; known: {", ".join(PHOTO_NAMES)}')
     if name == 'motorcycle':
         left, _, disparity = skimage.data.stereo_motorcycle()
         return left, disparity
     if name == 'china':
         import sklearn.datasets
         return sklearn.datasets.load_sample_image('china.jpg'), None
-    if name not in PHOTO_NAMES:
-        raise KeyError(f'unknown source photo {name!r}; known: {", ".join(PHOTO_NAMES)}')
+    if name == 'grace_hopper':
+        from matplotlib import cbook
+        from PIL import Image
+        with Image.open(cbook.get_sample_data('grace_hopper.jpg', asfileobj=False)) as image:
+            return np.asarray(image.convert('RGB')), None
     return getattr(skimage.data, name)(), None
 
 
@@ -60,8 +106,40 @@ def _normalise_disparity(disparity: np.ndarray) -> np.ndarray:
     return ((disparity - low) / max(high - low, 1e-6)).astype(np.float32)
 
 
+def prepare_photo(name: str, rgb: np.ndarray, disparity: Optional[np.ndarray] = None,
+                  source: str = '') -> SourcePhoto:
+    """Bring a photograph to the benchmarks' scale and segment it.
+
+    Args:
+        name (str): Photo name.
+        rgb (np.ndarray): (H, W) grey or (H, W, 3|4) RGB(A) uint8 image.
+        disparity (np.ndarray, optional): (H, W) measured disparity (larger = nearer).
+        source (str): Where it came from.
+
+    Returns:
+        SourcePhoto: The prepared photograph.
+    """
+    import cv2
+    from skimage.segmentation import felzenszwalb
+    if rgb.ndim == 2:
+        rgb = np.repeat(rgb[..., None], 3, axis=2)
+    rgb = np.ascontiguousarray(rgb[..., :3]).astype(np.uint8)
+    scale = PREPARED_LONG_SIDE / max(rgb.shape[:2])
+    if scale < 1:  # never enlarge: an enlarged photo is soft, and would be labelled sharp
+        size = (int(round(rgb.shape[1] * scale)), int(round(rgb.shape[0] * scale)))
+        rgb = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
+        if disparity is not None:
+            disparity = cv2.resize(disparity.astype(np.float32), size,
+                                   interpolation=cv2.INTER_NEAREST)
+    regions = felzenszwalb(rgb, channel_axis=-1, **SEGMENTATION).astype(np.int32)
+    if disparity is not None:
+        disparity = _normalise_disparity(disparity.astype(np.float32))
+    return SourcePhoto(name=name, image=np.ascontiguousarray(rgb[..., ::-1]), regions=regions,
+                       disparity=disparity, source=source)
+
+
 def load_source_photo(name: str) -> SourcePhoto:
-    """Load one packaged photograph, in BGR, with its superpixels and any measured disparity.
+    """Load and prepare one packaged photograph (see :func:`prepare_photo`).
 
     Args:
         name (str): One of :data:`PHOTO_NAMES`.
@@ -69,20 +147,12 @@ def load_source_photo(name: str) -> SourcePhoto:
     Returns:
         SourcePhoto: The prepared photograph.
     """
-    from skimage.segmentation import slic
-    image, disparity = _read_photo(name)
-    if image.ndim == 2:
-        image = np.repeat(image[..., None], 3, axis=2)
-    image = np.ascontiguousarray(image[..., :3][..., ::-1])  # RGB(A) -> BGR
-    segments = slic(image, n_segments=NUM_SEGMENTS, compactness=10, start_label=0,
-                    channel_axis=-1).astype(np.int32)
-    if disparity is not None:
-        disparity = _normalise_disparity(disparity.astype(np.float32))
-    return SourcePhoto(name=name, image=image, segments=segments, disparity=disparity)
+    image, disparity = _read_packaged(name)
+    return prepare_photo(name, image, disparity, source=PACKAGED_PHOTOS[name])
 
 
 def load_source_photos(names: Sequence[str]) -> Dict[str, SourcePhoto]:
-    """Load several photographs by name (see :func:`load_source_photo`).
+    """Load several packaged photographs by name (see :func:`load_source_photo`).
 
     Args:
         names (Sequence[str]): Photo names.
@@ -91,3 +161,156 @@ def load_source_photos(names: Sequence[str]) -> Dict[str, SourcePhoto]:
         dict[str, SourcePhoto]: Photos by name.
     """
     return {name: load_source_photo(name) for name in names}
+
+
+def _photo_name(relative: str) -> str:
+    """A file-stem-safe photo name from a path relative to its folder."""
+    stem = osp.splitext(relative)[0].replace(os.sep, '__').replace('/', '__')
+    return re.sub(r'[^A-Za-z0-9_.-]+', '_', stem)
+
+
+def load_user_photos(folders: Sequence[str], min_side: int,
+                     taken: Sequence[str] = ()) -> Dict[str, SourcePhoto]:
+    """Load and prepare every image found (recursively) under the user's folders.
+
+    Files that cannot be decoded, or whose shorter side is below ``min_side`` (a crop would not
+    fit without enlarging, which softens them), are named in a warning and skipped.
+
+    Args:
+        folders (Sequence[str]): Folders to search.
+        min_side (int): Least shorter side, in pixels.
+        taken (Sequence[str]): Names already in use (the packaged photos): a user photo of the
+            same name gets a suffix.
+
+    Returns:
+        dict[str, SourcePhoto]: Photos by name (the path under its folder, without suffix, with
+        ``__`` for each folder separator).
+
+    Raises:
+        FileNotFoundError: A folder does not exist.
+    """
+    from PIL import Image, UnidentifiedImageError
+    photos: Dict[str, SourcePhoto] = {}
+    used = set(taken)
+    for folder in folders:
+        if not osp.isdir(folder):
+            raise FileNotFoundError(f'--photos folder {folder} does not exist')
+        files = []
+        for root, dirs, names in os.walk(folder):
+            dirs.sort()
+            files += [osp.join(root, n) for n in sorted(names) if not n.startswith('.')]
+        for path in files:
+            if osp.splitext(path)[1].lower() not in PHOTO_SUFFIXES:
+                warnings.warn(f'skipping {path}: not an image file ({", ".join(PHOTO_SUFFIXES)})')
+                continue
+            try:
+                with Image.open(path) as image:
+                    rgb = np.asarray(image.convert('RGB'))
+            except (OSError, UnidentifiedImageError, ValueError) as error:
+                warnings.warn(f'skipping {path}: cannot be read as an image ({error})')
+                continue
+            if min(rgb.shape[:2]) < min_side:
+                warnings.warn(f'skipping {path}: {rgb.shape[1]}x{rgb.shape[0]} px is too small '
+                              f'(shorter side < {min_side} px, the crop size)')
+                continue
+            name = base = _photo_name(osp.relpath(path, folder))
+            suffix = 2
+            while name in used:
+                name, suffix = f'{base}_{suffix}', suffix + 1
+            used.add(name)
+            photos[name] = prepare_photo(name, rgb, source=path)
+    return photos
+
+
+def hash_split(name: str) -> str:
+    """The default split of a user photograph: a stable hash of its name.
+
+    Args:
+        name (str): Photo name.
+
+    Returns:
+        str: ``'val'`` for about 15 % of names, ``'test'`` for about 15 %, else ``'train'``;
+        the same name always goes to the same split, whatever the other photographs.
+    """
+    value = int(hashlib.sha1(name.encode('utf-8')).hexdigest()[:8], 16) / 16**8
+    if value < HASH_SPLIT_SHARES['val']:
+        return 'val'
+    if value < HASH_SPLIT_SHARES['val'] + HASH_SPLIT_SHARES['test']:
+        return 'test'
+    return 'train'
+
+
+def _resolve(requested: Sequence[str], photos: Dict[str, str]) -> List[str]:
+    """Photo names of ``requested`` entries: a name, a file name, a stem or a path."""
+    resolved = []
+    for entry in requested:
+        matches = [name for name, source in photos.items()
+                   if entry in (name, osp.basename(source),
+                                osp.splitext(osp.basename(source))[0], source)]
+        if not matches:
+            raise ValueError(f'no source photo named {entry!r}; known: '
+                             f'{", ".join(sorted(photos))}')
+        if len(matches) > 1:
+            raise ValueError(f'{entry!r} names several photos ({", ".join(matches)}): use one '
+                             'of these names')
+        resolved.append(matches[0])
+    return resolved
+
+
+def split_photos(photos: Dict[str, str],
+                 requested: Optional[Dict[str, Optional[Sequence[str]]]] = None,
+                 needed: Sequence[str] = SPLITS) -> Dict[str, Tuple[str, ...]]:
+    """Assign every photograph to one split (train, val or test), never to two.
+
+    A split given in ``requested`` holds exactly those photographs. The others go to their
+    default split if that one was not requested: a packaged photograph to the split of
+    :data:`DEFAULT_TRAIN_PHOTOS`/:data:`DEFAULT_VAL_PHOTOS`/:data:`DEFAULT_TEST_PHOTOS`, a user
+    photograph to :func:`hash_split`'s. Where a needed split that was not requested is left
+    empty (few photographs), the training photograph with the smallest hash moves to it.
+
+    Args:
+        photos (dict[str, str]): All source photographs: name -> where it came from (see
+            :attr:`SourcePhoto.source`; a file path for the user's photographs).
+        requested (dict, optional): Split -> photo names (or file names) wanted there.
+        needed (Sequence[str]): Splits that must not be empty (those with crops to render).
+
+    Returns:
+        dict[str, tuple[str, ...]]: Photo names of each split, in ``photos``' order.
+
+    Raises:
+        ValueError: An unknown name, a photo in two splits, or a needed split left empty.
+    """
+    requested = {k: v for k, v in (requested or {}).items() if v is not None}
+    fixed = {split: _resolve(names, photos) for split, names in requested.items()}
+    seen: Dict[str, str] = {}
+    for split, names in fixed.items():
+        for name in names:
+            if name in seen and seen[name] != split:
+                raise ValueError(f'photo {name!r} is in both the {seen[name]} and the {split} '
+                                 'split: the split is by photograph')
+            seen[name] = split
+    defaults = {name: split for split, names in (('train', DEFAULT_TRAIN_PHOTOS),
+                                                 ('val', DEFAULT_VAL_PHOTOS),
+                                                 ('test', DEFAULT_TEST_PHOTOS))
+                for name in names}
+    assignment = {split: list(fixed.get(split, [])) for split in SPLITS}
+    for name in photos:
+        if name in seen:
+            continue
+        split = defaults.get(name) or hash_split(name)
+        if split not in fixed:
+            assignment[split].append(name)
+    for split in needed:
+        if assignment[split] or split in fixed:
+            continue
+        donors = sorted((n for n in assignment['train'] if n not in seen),
+                        key=lambda n: hashlib.sha1(n.encode('utf-8')).hexdigest())
+        if len(donors) > 1 or (donors and 'train' not in needed):
+            assignment['train'].remove(donors[0])
+            assignment[split].append(donors[0])
+    for split in needed:
+        if not assignment[split]:
+            raise ValueError(f'no source photographs for the {split} split: give more photos '
+                             f'or name some with --{split}-photos')
+    order = {name: i for i, name in enumerate(photos)}
+    return {split: tuple(sorted(names, key=order.get)) for split, names in assignment.items()}

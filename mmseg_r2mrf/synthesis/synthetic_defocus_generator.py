@@ -1,13 +1,21 @@
-"""Renders a synthetic defocus dataset from sharp packaged photographs.
+"""Renders a synthetic defocus dataset from sharp photographs.
 
-Recipe (the SYNDOF/DMENet recipe, notes §3): a depth map per crop (the motorcycle's measured
-disparity, elsewhere a random layout of foreground shapes over a tilted background), a thin-lens
-circle of confusion from disparity, layered disk blur composited far to near in linear light,
-then sensor noise, sRGB and JPEG after the blur. Labels: blurred where the blur radius exceeds
-``blurred_radius`` (1.5 px), sharp below ``sharp_radius`` (0.75 px), ignored (255) in between
-and wherever a pixel mixes sharp and blurred layers (depth edges) or its own surface disagrees
-with the light that reaches it.
+Recipe (the SYNDOF/DMENet recipe, notes §3, with the scenes of defocus photography): each crop
+is cut from a photograph brought to the benchmarks' scale (longer side ``long_side``), given a
+scene layout (:mod:`.scene_layout`: a sharp subject made of the photograph's own regions before
+a defocused background, a defocused foreground spilling over a sharp subject, a defocused object
+before a sharp background, a receding plane, all sharp, all blurred), sometimes textureless
+surfaces inside the sharp subject, highlights raised above 1 in linear light and point lights in
+the defocused parts, then a thin-lens circle of confusion, layered blur with an aperture of the
+shot's shape (disc, polygon, cat's eye) composited far to near in linear light (partial
+occlusion), then sensor noise, sRGB and JPEG after the blur.
+
+Labels are drawn from depth, never from texture: blurred where the circle-of-confusion radius
+exceeds ``blurred_radius`` (2 px at the default), sharp below ``sharp_radius`` (1 px), ignored
+(255) in between, and wherever less than ``purity`` (90 %) of a pixel's light comes from one
+class (the band at a depth edge over which a defocused foreground spills).
 """
+import functools
 import json
 import os
 import os.path as osp
@@ -19,20 +27,24 @@ import cv2
 import numpy as np
 
 from ..visualization import save_prediction_sheet
-from .depth_layout import random_depth_layout
+from .photo_effects import add_point_lights, boost_highlights, flatten_regions
+from .scene_layout import SCENES, random_scene_layout
 from .sensor import add_sensor_noise, jpeg_roundtrip, linear_to_srgb, srgb_to_linear, to_uint8
-from .source_photos import (DEFAULT_TEST_PHOTOS, DEFAULT_TRAIN_PHOTOS, SourcePhoto,
-                            load_source_photos)
-from .thin_lens import render_layered_defocus
+from .source_photos import (DEFAULT_TEST_PHOTOS, DEFAULT_TRAIN_PHOTOS, DEFAULT_VAL_PHOTOS,
+                            SourcePhoto, load_source_photos)
+from .thin_lens import APERTURE_SHAPES, aperture_kernel, circle_of_confusion, \
+    render_layered_defocus
 
-SCENES = ('foreground_sharp', 'background_sharp', 'all_sharp', 'all_blurred')
-#: Training mixes all four scene kinds; test images always hold both sharp and blurred pixels,
-#: as the real test sets do (an image with no blurred pixel has F = 0 by definition).
-TRAIN_SCENE_WEIGHTS = (0.4, 0.35, 0.125, 0.125)
-TEST_SCENE_WEIGHTS = (0.5, 0.5, 0.0, 0.0)
-SPLIT_IDS = dict(train=0, test=1)
+#: Training mixes every scene kind; validation and test images always hold both sharp and
+#: blurred pixels, as the real test sets do (an image with no blurred pixel has F = 0).
+TRAIN_SCENE_WEIGHTS = (0.34, 0.14, 0.12, 0.18, 0.11, 0.11)
+EVAL_SCENE_WEIGHTS = (0.45, 0.15, 0.15, 0.25, 0.0, 0.0)
+APERTURE_WEIGHTS = (0.5, 0.35, 0.15)
+SPLIT_IDS = dict(train=0, test=1, val=2)
 META_FILE = 'meta.json'
 GENERATOR_TAG = 'mmseg_r2mrf.synthesis'
+#: The longer side (px) of Shi's and DUT's photographs, at which ``max_radius`` is stated.
+BENCHMARK_LONG_SIDE = 640
 
 
 def is_synthetic_defocus_set(path: str) -> bool:
@@ -61,14 +73,20 @@ class DefocusSample:
 
     Attributes:
         name (str): File stem.
-        split (str): ``'train'`` or ``'test'``.
+        split (str): ``'train'``, ``'val'`` or ``'test'``.
         photo (str): Source photograph.
-        scene (str): One of :data:`SCENES`.
+        scene (str): One of :data:`~.scene_layout.SCENES`.
         image (np.ndarray): (H, W, 3) uint8 BGR image, as decoded from ``jpeg``.
         jpeg (bytes): The JPEG file.
         label (np.ndarray): (H, W) uint8, 0 = sharp, 1 = blurred, 255 = ignored.
         radius (np.ndarray): (H, W) float32 blur radius (px) of the surface seen at each pixel.
+        disparity (np.ndarray): (H, W) float32 disparity of the scene (larger = nearer); the
+            circle of confusion is ``settings['aperture'] * |disparity - focus_disparity|``.
         noise (np.ndarray): (H, W, 3) float32 sensor noise added, in sRGB units of [0, 1].
+        subject (np.ndarray): (H, W) bool, the scene's main object.
+        occluder (np.ndarray): (H, W) bool, the nearer object of ``foreground_blurred``.
+        flattened (np.ndarray): (H, W) bool, surfaces made textureless before the lens.
+        lights (np.ndarray): (N, 2) (row, col) of the point lights added.
         settings (dict): Scale, crop, lens and sensor settings (JSON-serialisable).
     """
     name: str
@@ -79,30 +97,41 @@ class DefocusSample:
     jpeg: bytes
     label: np.ndarray
     radius: np.ndarray
+    disparity: np.ndarray
     noise: np.ndarray
+    subject: np.ndarray
+    occluder: np.ndarray
+    flattened: np.ndarray
+    lights: np.ndarray
     settings: dict = field(default_factory=dict)
 
 
 class SyntheticDefocusGenerator:
     """Seeded, reproducible renderer of synthetic defocus crops.
 
-    Sample ``index`` of a split depends only on ``(seed, split, index)``, so a dataset is the same
-    whatever the number of worker processes.
+    Sample ``index`` of a split depends only on ``(seed, split, index)`` and the options, so a
+    dataset is the same whatever the number of worker processes.
 
     Args:
         size (int): Side of the square crops. Defaults to 320.
         seed (int): Seed. Defaults to 0.
         train_photos (Sequence[str]): Source photos of the training split.
-        test_photos (Sequence[str]): Source photos of the test split (disjoint from training).
-        sharp_radius (float): Blur radius (px) below which a pixel is sharp. Defaults to 0.75.
-        blurred_radius (float): Blur radius above which a pixel is blurred. Defaults to 1.5.
+        val_photos (Sequence[str]): Source photos of the validation split.
+        test_photos (Sequence[str]): Source photos of the test split; no two splits share one.
+        long_side (tuple[int, int]): Range of the longer side (px) the photo is brought to
+            before cropping: the benchmarks' scale (Shi's and DUT's photographs are about 640
+            px long). Photos are never enlarged beyond what the crop needs. Defaults to
+            (400, 640).
+        sharp_radius (float): Blur radius (px) below which a pixel is sharp. Defaults to 1.
+        blurred_radius (float): Blur radius above which a pixel is blurred. Defaults to 2.
         purity (float): Share of a pixel's colour that must come from one class for it to be
             labelled; mixed pixels at depth edges are ignored. Defaults to 0.9.
-        max_radius (float): Largest blur radius rendered, at ``size`` 320 (scaled with size).
-            Defaults to 12.
-        min_class_share (float): Least share of each class among labelled pixels of a test
-            image. Defaults to 0.1.
-        photos (dict, optional): Preloaded :class:`SourcePhoto` by name (tests, workers).
+        max_radius (float): Largest blur radius rendered (px) at a longer side of
+            :data:`BENCHMARK_LONG_SIDE`, scaled with the photo's longer side. Defaults to 18.
+        min_class_share (float): Least share of each class among labelled pixels of a
+            validation or test image. Defaults to 0.1.
+        photos (dict, optional): Prepared :class:`SourcePhoto` by name (the user's photos,
+            tests, workers); packaged photos not in it are loaded.
     """
 
     def __init__(self,
@@ -110,50 +139,70 @@ class SyntheticDefocusGenerator:
                  seed: int = 0,
                  train_photos: Sequence[str] = DEFAULT_TRAIN_PHOTOS,
                  test_photos: Sequence[str] = DEFAULT_TEST_PHOTOS,
-                 sharp_radius: float = 0.75,
-                 blurred_radius: float = 1.5,
+                 val_photos: Sequence[str] = DEFAULT_VAL_PHOTOS,
+                 long_side: Tuple[int, int] = (400, 640),
+                 sharp_radius: float = 1.0,
+                 blurred_radius: float = 2.0,
                  purity: float = 0.9,
-                 max_radius: float = 12.0,
+                 max_radius: float = 18.0,
                  min_class_share: float = 0.1,
                  photos: Optional[Dict[str, SourcePhoto]] = None) -> None:
-        overlap = set(train_photos) & set(test_photos)
-        if overlap:
-            raise ValueError(f'photos {sorted(overlap)} are in both splits: the split is by photo')
-        if not train_photos and not test_photos:
+        split_photos = dict(train=tuple(train_photos), val=tuple(val_photos),
+                            test=tuple(test_photos))
+        for first, second in (('train', 'val'), ('train', 'test'), ('val', 'test')):
+            overlap = set(split_photos[first]) & set(split_photos[second])
+            if overlap:
+                raise ValueError(f'photos {sorted(overlap)} are in both the {first} and the '
+                                 f'{second} split: the split is by photograph')
+        if not any(split_photos.values()):
             raise ValueError('no source photos')
         if not 0 < sharp_radius <= blurred_radius:
             raise ValueError('need 0 < sharp_radius <= blurred_radius')
+        long_side = (int(long_side[0]), int(long_side[-1]))
+        if not 0 < long_side[0] <= long_side[1]:
+            raise ValueError(f'long_side must be a range of positive sizes, got {long_side}')
         self.size = int(size)
         self.seed = int(seed)
-        self.split_photos = dict(train=tuple(train_photos), test=tuple(test_photos))
+        self.split_photos = split_photos
+        self.long_side = long_side
         self.sharp_radius = sharp_radius
         self.blurred_radius = blurred_radius
         self.purity = purity
-        self.max_radius = max_radius * self.size / 320
+        self.max_radius = max_radius
         self.min_class_share = min_class_share
-        names = tuple(train_photos) + tuple(test_photos)
         self.photos = dict(photos) if photos else {}
-        missing = [name for name in names if name not in self.photos]
+        missing = [name for names in split_photos.values() for name in names
+                   if name not in self.photos]
         self.photos.update(load_source_photos(missing))
+        # Keep only what the splits use: workers get the photos pickled.
+        self.photos = {name: self.photos[name] for names in split_photos.values()
+                       for name in names}
 
     def options(self) -> dict:
         """The settings that, with the package version, determine every sample."""
-        return dict(size=self.size, seed=self.seed, train_photos=list(self.split_photos['train']),
-                    test_photos=list(self.split_photos['test']), sharp_radius=self.sharp_radius,
+        return dict(size=self.size, seed=self.seed,
+                    **{f'{split}_photos': list(names) for split, names in
+                       self.split_photos.items()},
+                    long_side=list(self.long_side), sharp_radius=self.sharp_radius,
                     blurred_radius=self.blurred_radius, purity=self.purity,
                     max_radius=self.max_radius, min_class_share=self.min_class_share)
 
     # Rendering ---------------------------------------------------------------------------------
-    def _crop(self, rng: np.random.Generator, photo: SourcePhoto, margin: int):
-        """Randomly scale the photo down and cut a crop with a margin for the blur to read."""
+    def _crop(self, rng: np.random.Generator, photo: SourcePhoto):
+        """Bring the photo to a random benchmark scale; cut a crop with a margin for the blur."""
         height, width = photo.image.shape[:2]
-        smallest = self.size / min(height, width)
-        scale = float(rng.uniform(max(smallest, 0.55), 1.0)) if smallest < 1 else smallest
+        target = float(rng.uniform(*self.long_side))
+        scale = max(min(target / max(height, width), 1.0), self.size / min(height, width))
         out_w, out_h = max(int(round(width * scale)), self.size), max(
             int(round(height * scale)), self.size)
+        # Blur radii scale with the frame: max_radius is stated at the benchmarks' 640 px.
+        max_radius = self.max_radius * max(out_w, out_h) / BENCHMARK_LONG_SIDE
+        margin = int(np.ceil(max_radius)) + 2
         image = cv2.resize(photo.image, (out_w, out_h), interpolation=cv2.INTER_AREA
                            if scale < 1 else cv2.INTER_CUBIC)
-        segments = cv2.resize(photo.segments, (out_w, out_h), interpolation=cv2.INTER_NEAREST)
+        nearest = functools.partial(cv2.resize, dsize=(out_w, out_h),
+                                    interpolation=cv2.INTER_NEAREST)
+        regions = nearest(photo.regions)
         disparity = None if photo.disparity is None else cv2.resize(
             photo.disparity, (out_w, out_h), interpolation=cv2.INTER_LINEAR)
         top = int(rng.integers(0, out_h - self.size + 1))
@@ -165,99 +214,120 @@ class SyntheticDefocusGenerator:
                                         cv2.BORDER_REFLECT_101)
             return padded[top:top + self.size + 2 * margin, left:left + self.size + 2 * margin]
 
-        return (cut(image), cut(segments), None if disparity is None else cut(disparity),
-                dict(scale=round(scale, 4), top=top, left=left))
+        settings = dict(scale=round(scale, 4), long_side=max(out_w, out_h), top=top, left=left)
+        return (cut(image), cut(regions), None if disparity is None else cut(disparity),
+                margin, max_radius, settings)
 
-    def _lens(self, rng: np.random.Generator, scene: str, disparity: np.ndarray,
-              foreground: np.ndarray, margin: int) -> Tuple[float, float]:
-        """Focus disparity and aperture (px per unit disparity) for a scene kind."""
-        inner = (slice(margin, -margin), slice(margin, -margin))
-        values, fg = disparity[inner], foreground[inner]
-        low, high = float(values.min()), float(values.max())
-        aperture = float(rng.uniform(6.0, 18.0)) * self.size / 320
-        if scene == 'all_blurred':
-            # Focused nearer than anything in view: every pixel is at least `nearest` px blurred.
-            nearest = float(rng.uniform(1.3 * self.blurred_radius, 4.0))
-            aperture = min(aperture, (self.max_radius - nearest) / max(high - low, 1e-3))
-            return high + nearest / aperture, aperture
-        if scene == 'foreground_sharp':
-            focus = float(rng.choice(values[fg]))
-        elif scene == 'background_sharp':
-            focus = float(rng.choice(values[~fg]))
-        else:  # all_sharp: an aperture so small that nothing reaches sharp_radius
-            focus = float(rng.choice(values.ravel()))
-            span = max(abs(high - focus), abs(focus - low), 1e-3)
-            return focus, float(rng.uniform(0.0, 0.9 * self.sharp_radius / span))
-        span = max(abs(float(disparity.max()) - focus), abs(focus - float(disparity.min())))
-        return focus, min(aperture, self.max_radius / max(span, 1e-3))
+    def _aperture(self, rng: np.random.Generator):
+        """The PSF of the shot's aperture: a disc, a polygon of blades, or a cat's eye."""
+        shape = APERTURE_SHAPES[int(rng.choice(len(APERTURE_SHAPES), p=APERTURE_WEIGHTS))]
+        params = dict(shape=shape, blades=int(rng.integers(5, 10)),
+                      rotation=float(rng.uniform(0, 2 * np.pi)),
+                      cat_eye=float(rng.uniform(0.3, 0.8)))
+        return functools.lru_cache(maxsize=None)(functools.partial(aperture_kernel, **params)), \
+            dict(aperture_shape=shape, blades=params['blades'] if shape == 'polygon' else 0,
+                 aperture_rotation=round(params['rotation'], 4),
+                 cat_eye=round(params['cat_eye'], 4) if shape == 'cat_eye' else 0.0)
 
     def _attempt(self, rng: np.random.Generator, photo: SourcePhoto, scene: str):
-        margin = int(np.ceil(self.max_radius)) + 2
-        image, segments, disparity, settings = self._crop(rng, photo, margin)
-        if disparity is None:
-            disparity, foreground = random_depth_layout(rng, segments)
-        else:
-            # Measured depth: call the nearer part of the range the foreground.
-            foreground = disparity > np.median(disparity)
+        image, regions, measured, margin, max_radius, settings = self._crop(rng, photo)
         inner = (slice(margin, -margin), slice(margin, -margin))
-        if scene in ('foreground_sharp', 'background_sharp') and \
-                not 0 < foreground[inner].mean() < 1:
+        layout = random_scene_layout(rng, scene, regions, max_radius, self.sharp_radius,
+                                     self.blurred_radius, inner, measured)
+        if layout is None:
             return None
-        focus, aperture = self._lens(rng, scene, disparity, foreground, margin)
         linear = srgb_to_linear(image.astype(np.float32) / 255.0)
+        coc = circle_of_confusion(layout.disparity, layout.focus, layout.aperture)
+        sharp = coc < self.sharp_radius
+        # Textureless surfaces inside a sharp outline (skin, paint, petals) are still sharp:
+        # labels come from depth, and such surfaces must be seen being labelled so.
+        flattened = np.zeros(coc.shape, bool)
+        if rng.random() < 0.5 and (layout.subject & sharp).any():
+            # Parts of the subject (a face, a sleeve), not whole landscapes: a lawn made
+            # smooth would look like a defocused one.
+            ids, areas = np.unique(regions[layout.subject & sharp], return_counts=True)
+            inside = [i for i, area in zip(ids, areas)
+                      if area < 0.15 * regions.size and sharp[regions == i].mean() > 0.99
+                      and layout.subject[regions == i].mean() > 0.99]
+            if inside:
+                chosen = rng.choice(inside, max(1, int(len(inside) * rng.uniform(0.3, 1.0))),
+                                    replace=False)
+                flattened = np.isin(regions, chosen) & layout.subject
+                linear = flatten_regions(linear, flattened,
+                                         float(rng.uniform(4, 12)) * max_radius / 18.0)
+        gain = float(rng.uniform(1.5, 8.0)) if rng.random() < 0.6 else 1.0
+        if gain > 1:
+            linear = boost_highlights(linear, gain)
+        lights = np.zeros((0, 2), int)
+        defocused = coc > 2 * self.blurred_radius
+        if rng.random() < 0.35 and defocused[inner].any():
+            linear, lights = add_point_lights(rng, linear, defocused, coc,
+                                              int(rng.integers(3, 30)))
+        kernel, aperture_settings = self._aperture(rng)
         render = render_layered_defocus(
-            linear, disparity, focus, aperture, sharp_radius=self.sharp_radius,
-            blurred_radius=self.blurred_radius)
+            linear, layout.disparity, layout.focus, layout.aperture,
+            sharp_radius=self.sharp_radius, blurred_radius=self.blurred_radius, kernel=kernel)
         # A pixel is labelled only if its own surface and nearly all the light reaching it
         # agree: a sharp sliver drowned in a blurred foreground is as ambiguous as a radius
         # between the two thresholds.
-        label = np.full(disparity.shape, 255, np.uint8)
+        label = np.full(coc.shape, 255, np.uint8)
         label[(render.sharp_fraction >= self.purity) & (render.radius < self.sharp_radius)] = 0
         label[(render.blurred_fraction >= self.purity)
               & (render.radius > self.blurred_radius)] = 1
         label, radius, blurred = label[inner], render.radius[inner], render.image[inner]
         # The sensor: noise over the whole frame after the optics, then sRGB and JPEG.
+        blurred = np.clip(blurred, 0.0, 1.0)
         shot = float(np.exp(rng.uniform(np.log(1e-5), np.log(2e-3))))
         read = float(np.exp(rng.uniform(np.log(2e-4), np.log(3e-3))))
         clean_srgb = linear_to_srgb(blurred)
         noisy_srgb = linear_to_srgb(add_sensor_noise(blurred, rng, shot, read))
         quality = int(rng.integers(70, 97))
         decoded, jpeg = jpeg_roundtrip(to_uint8(noisy_srgb), quality)
-        settings.update(focus_disparity=round(focus, 4), aperture=round(aperture, 4),
-                        max_radius=round(float(radius.max()), 3), shot_noise=shot,
-                        read_noise=read, jpeg_quality=quality)
+        lights = lights - margin
+        lights = lights[((lights >= 0) & (lights < self.size)).all(1)]
+        settings.update(focus_disparity=float(layout.focus), aperture=float(layout.aperture),
+                        max_radius=round(float(radius.max()), 3), **aperture_settings,
+                        highlight_gain=round(gain, 3), point_lights=int(len(lights)),
+                        flattened_share=round(float(flattened[inner].mean()), 4),
+                        shot_noise=shot, read_noise=read, jpeg_quality=quality)
         return dict(image=decoded, jpeg=jpeg, label=label, radius=radius,
-                    noise=noisy_srgb - clean_srgb, settings=settings)
+                    disparity=layout.disparity[inner], noise=noisy_srgb - clean_srgb, subject=layout.subject[inner],
+                    occluder=layout.occluder[inner], flattened=flattened[inner], lights=lights,
+                    settings=settings)
 
-    def sample(self, split: str, index: int) -> DefocusSample:
+    def sample(self, split: str, index: int, scene: Optional[str] = None) -> DefocusSample:
         """Render sample ``index`` of ``split``; the same arguments give the same sample.
 
         Args:
-            split (str): ``'train'`` or ``'test'``.
+            split (str): ``'train'``, ``'val'`` or ``'test'``.
             index (int): Sample number within the split.
+            scene (str, optional): Force a scene kind (tests, examples); drawn by default.
 
         Returns:
             DefocusSample: The rendered sample.
         """
         if split not in SPLIT_IDS:
-            raise ValueError(f'split must be train or test, got {split!r}')
+            raise ValueError(f'split must be one of {tuple(SPLIT_IDS)}, got {split!r}')
+        if scene is not None and scene not in SCENES:
+            raise ValueError(f'scene must be one of {SCENES}, got {scene!r}')
         photos = self.split_photos[split]
         if not photos:
             raise ValueError(f'no source photos for the {split} split')
         photo = self.photos[photos[index % len(photos)]]
         rng = np.random.default_rng([self.seed, SPLIT_IDS[split], index])
-        weights = TRAIN_SCENE_WEIGHTS if split == 'train' else TEST_SCENE_WEIGHTS
+        weights = TRAIN_SCENE_WEIGHTS if split == 'train' else EVAL_SCENE_WEIGHTS
         for _ in range(50):
-            scene = SCENES[int(rng.choice(len(SCENES), p=weights))]
-            rendered = self._attempt(rng, photo, scene)
+            kind = scene or SCENES[int(rng.choice(len(SCENES), p=weights))]
+            rendered = self._attempt(rng, photo, kind)
             if rendered is None:
                 continue
             labelled = rendered['label'][rendered['label'] != 255]
             share = labelled.mean() if labelled.size else 0.0
-            if split == 'test' and not self.min_class_share <= share <= 1 - self.min_class_share:
+            if split != 'train' and scene is None and \
+                    not self.min_class_share <= share <= 1 - self.min_class_share:
                 continue
             return DefocusSample(name=f'{split}_{index:04d}_{photo.name}', split=split,
-                                 photo=photo.name, scene=scene, **rendered)
+                                 photo=photo.name, scene=kind, **rendered)
         raise RuntimeError(f'could not render a usable {split} crop of {photo.name!r} '
                            f'in 50 attempts (seed {self.seed}, index {index})')
 
@@ -267,7 +337,7 @@ class SyntheticDefocusGenerator:
 
         Args:
             out_dir (str): Dataset folder (with ``image/`` and ``gt/``).
-            split (str): ``'train'`` or ``'test'``.
+            split (str): ``'train'``, ``'val'`` or ``'test'``.
             index (int): Sample number.
 
         Returns:
@@ -343,28 +413,32 @@ def write_synthetic_defocus(generator: SyntheticDefocusGenerator,
                             out_dir: str,
                             num_train: int,
                             num_test: int,
+                            num_val: int = 0,
                             workers: int = 1,
                             overwrite: bool = False,
-                            progress: bool = True) -> List[dict]:
+                            progress: bool = True,
+                            sources: Optional[Dict[str, str]] = None) -> List[dict]:
     """Write a whole synthetic set in Shi et al.'s layout, with split lists and a contact sheet.
 
     Args:
         generator (SyntheticDefocusGenerator): The renderer.
-        out_dir (str): Dataset folder (``image/``, ``gt/``, ``train.txt``, ``test.txt``,
-            ``meta.json``, ``contact_sheet.png``).
+        out_dir (str): Dataset folder (``image/``, ``gt/``, ``train.txt``, ``val.txt``,
+            ``test.txt``, ``meta.json``, ``contact_sheet.png``).
         num_train (int): Training crops.
         num_test (int): Test crops.
+        num_val (int): Validation crops (from photographs of their own). Defaults to 0.
         workers (int): Processes. Defaults to 1.
         overwrite (bool): Replace an earlier synthetic set in ``out_dir``. Defaults to False.
         progress (bool): Show a progress bar. Defaults to True.
+        sources (dict, optional): Photo name -> where it came from, for ``meta.json``.
 
     Returns:
         list[dict]: One record per sample (also in ``meta.json``).
     """
     from tqdm import tqdm
     prepare_output_dir(out_dir, overwrite)
-    jobs = [(out_dir, 'train', i) for i in range(num_train)] + \
-        [(out_dir, 'test', i) for i in range(num_test)]
+    counts = dict(train=num_train, val=num_val, test=num_test)
+    jobs = [(out_dir, split, i) for split, count in counts.items() for i in range(count)]
     bar = dict(total=len(jobs), desc='synthetic defocus', unit='img', disable=not progress)
     if workers > 1:
         import multiprocessing
@@ -376,33 +450,70 @@ def write_synthetic_defocus(generator: SyntheticDefocusGenerator,
             records = list(tqdm(pool.imap(_write_job, jobs, chunksize=4), **bar))
     else:
         records = [generator.write_sample(*job) for job in tqdm(jobs, **bar)]
-    for split in SPLIT_IDS:
+    for split in counts:
         with open(osp.join(out_dir, f'{split}.txt'), 'w') as f:
             f.writelines(r['name'] + '\n' for r in records if r['split'] == split)
+    photos = {name: dict(split=split, source=(sources or {}).get(
+        name, generator.photos[name].source)) for split, names in generator.split_photos.items()
+        for name in names}
     with open(osp.join(out_dir, META_FILE), 'w') as f:
         json.dump(dict(generator=GENERATOR_TAG, options=generator.options(),
-                       label_encoding=dict(sharp=0, blurred=1, ignored=255),
+                       label_encoding=dict(sharp=0, blurred=1, ignored=255), photos=photos,
                        samples=records), f, indent=1)
     if records:
-        picks = [r['name'] for r in records if r['split'] == 'train'][:4] + \
-            [r['name'] for r in records if r['split'] == 'test'][:4]
-        write_contact_sheet(out_dir, picks, osp.join(out_dir, 'contact_sheet.png'))
+        write_contact_sheet(out_dir, contact_sheet_picks(records),
+                            osp.join(out_dir, 'contact_sheet.png'))
     return records
 
 
-def write_contact_sheet(data_root: str, names: Sequence[str], path: str) -> None:
-    """Write a PNG of (image, label) pairs for people to look at, one pair a row.
+#: The effects the contact sheet shows, one row each: a title and what a record must hold.
+CONTACT_SHEET_EFFECTS = (
+    ('sharp subject, blurred background', lambda r: r['scene'] == 'subject_sharp'),
+    ('blurred foreground spill', lambda r: r['scene'] == 'foreground_blurred'),
+    ('blurred object, sharp backgr.', lambda r: r['scene'] == 'background_sharp'),
+    ('receding plane', lambda r: r['scene'] == 'receding_plane'),
+    ('textureless, sharp', lambda r: r['flattened_share'] > 0.05),
+    ('bokeh (disc)', lambda r: r['point_lights'] >= 3 and r['aperture_shape'] == 'disc'),
+    ('bokeh (polygon)', lambda r: r['point_lights'] >= 3 and r['aperture_shape'] == 'polygon'),
+    ("bokeh (cat's eye)", lambda r: r['point_lights'] >= 3
+     and r['aperture_shape'] == 'cat_eye'),
+    ('all sharp', lambda r: r['scene'] == 'all_sharp'),
+    ('all blurred', lambda r: r['scene'] == 'all_blurred'),
+)
+
+
+def contact_sheet_picks(records: Sequence[dict]) -> List[Tuple[str, str]]:
+    """One sample per effect of :data:`CONTACT_SHEET_EFFECTS` (training first), if any shows it.
+
+    Args:
+        records (Sequence[dict]): Sample records of :meth:`SyntheticDefocusGenerator.write_sample`.
+
+    Returns:
+        list[tuple[str, str]]: (effect title, sample name) pairs, no sample twice.
+    """
+    ordered = sorted(records, key=lambda r: r['split'] != 'train')
+    picks, used = [], set()
+    for title, shows in CONTACT_SHEET_EFFECTS:
+        match = next((r for r in ordered if r['name'] not in used and shows(r)), None)
+        if match is not None:
+            picks.append((title, match['name']))
+            used.add(match['name'])
+    return picks or [('sample', records[0]['name'])]
+
+
+def write_contact_sheet(data_root: str, picks: Sequence[Tuple[str, str]], path: str) -> None:
+    """Write a PNG of (image, label) pairs for people to look at, one titled pair a row.
 
     Labels are drawn black (sharp), white (blurred) and red (ignored), as on every sheet of the
     project (:func:`~mmseg_r2mrf.visualization.save_prediction_sheet`).
 
     Args:
         data_root (str): Dataset folder with ``image/`` and ``gt/``.
-        names (Sequence[str]): Stems to show.
+        picks (Sequence[tuple[str, str]]): (title, stem) of each row.
         path (str): Output PNG.
     """
-    rows = [dict(title=name,
+    rows = [dict(title=f'{title}\n{name}',
                  image=cv2.imread(osp.join(data_root, 'image', name + '.jpg'), cv2.IMREAD_COLOR),
                  label=cv2.imread(osp.join(data_root, 'gt', name + '.png'), cv2.IMREAD_UNCHANGED),
-                 maps={}) for name in names]
+                 maps={}) for title, name in picks]
     save_prediction_sheet(rows, path)

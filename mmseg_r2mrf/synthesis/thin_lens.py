@@ -1,5 +1,6 @@
-"""Thin-lens defocus: circle of confusion from disparity, layered disk blur in linear light."""
+"""Thin-lens defocus: circle of confusion from disparity, layered aperture blur in linear light."""
 from dataclasses import dataclass
+from typing import Callable
 
 import cv2
 import numpy as np
@@ -8,6 +9,10 @@ import numpy as np
 #: most layers it cuts. Part of the recipe: other values give another dataset for the same seed.
 LAYER_STEP = 0.5
 MAX_LAYERS = 32
+#: Aperture shapes of :func:`aperture_kernel`.
+APERTURE_SHAPES = ('disc', 'polygon', 'cat_eye')
+#: Sub-pixel samples per axis with which :func:`aperture_kernel` measures pixel coverage.
+SUPERSAMPLE = 4
 
 
 def circle_of_confusion(disparity: np.ndarray, focus_disparity: float,
@@ -48,6 +53,65 @@ def disk_kernel(radius: float) -> np.ndarray:
     return kernel / kernel.sum()
 
 
+def aperture_kernel(radius: float,
+                    shape: str = 'disc',
+                    blades: int = 6,
+                    rotation: float = 0.0,
+                    cat_eye: float = 0.0) -> np.ndarray:
+    """Normalised defocus PSF of an aperture: the image of a point light out of focus.
+
+    A point light out of focus is imaged as a uniformly lit copy of the aperture stop, scaled to
+    the circle of confusion: a disc for an open lens, a regular polygon for a lens stopped down
+    with ``blades`` straight blades, a "cat's eye" (the disc cut by a second, shifted disc) where
+    the lens barrel vignettes it off axis. Pixel coverage is measured on a
+    :data:`SUPERSAMPLE` x :data:`SUPERSAMPLE` grid, so edges are anti-aliased.
+
+    Args:
+        radius (float): Radius in pixels: of the disc, or the polygon's circumradius; below
+            0.5 px the kernel is the identity.
+        shape (str): One of :data:`APERTURE_SHAPES`. Defaults to ``'disc'``.
+        blades (int): Number of polygon sides (``'polygon'``). Defaults to 6.
+        rotation (float): Rotation of the polygon, or direction of the cat's-eye cut, in
+            radians. Defaults to 0.
+        cat_eye (float): Offset of the cutting disc in radii (0 = no cut, 1 = half-moon-like
+            lens); ``'cat_eye'`` only. Defaults to 0.
+
+    Returns:
+        np.ndarray: (2R+1, 2R+1) float32 kernel summing to 1, centred on its centroid.
+    """
+    if shape not in APERTURE_SHAPES:
+        raise ValueError(f'aperture shape must be one of {APERTURE_SHAPES}, got {shape!r}')
+    if radius < 0.5:
+        return np.ones((1, 1), np.float32)
+    half = int(np.ceil(radius + 0.5))
+    offsets = (np.arange(SUPERSAMPLE) + 0.5) / SUPERSAMPLE - 0.5
+    fine = np.arange(-half, half + 1)[:, None] + offsets[None, :]
+    y, x = np.meshgrid(fine.ravel(), fine.ravel(), indexing='ij')
+    if shape == 'disc':
+        inside = np.hypot(x, y) <= radius
+    elif shape == 'polygon':
+        if blades < 3:
+            raise ValueError(f'a polygonal aperture needs >= 3 blades, got {blades}')
+        # Inside the polygon: the distance along each side's normal is below the apothem.
+        apothem = radius * np.cos(np.pi / blades)
+        inside = np.ones_like(x, bool)
+        for side in range(blades):
+            normal = rotation + (side + 0.5) * 2 * np.pi / blades
+            inside &= x * np.cos(normal) + y * np.sin(normal) <= apothem
+    else:
+        # Cutting disc centred `cat_eye` radii away; the result is shifted back onto its
+        # centroid so that the lens does not move the image.
+        shift = cat_eye * radius
+        cx, cy = shift * np.cos(rotation), shift * np.sin(rotation)
+        inside = (np.hypot(x + cx / 2, y + cy / 2) <= radius) & \
+            (np.hypot(x - cx / 2, y - cy / 2) <= radius)
+    size = 2 * half + 1
+    kernel = inside.reshape(size, SUPERSAMPLE, size, SUPERSAMPLE).mean((1, 3)).astype(np.float32)
+    if kernel.sum() <= 0:
+        return np.ones((1, 1), np.float32)
+    return kernel / kernel.sum()
+
+
 @dataclass
 class LayeredDefocus:
     """What :func:`render_layered_defocus` returns.
@@ -73,7 +137,9 @@ def render_layered_defocus(image: np.ndarray,
                            focus_disparity: float,
                            aperture: float,
                            sharp_radius: float = 0.75,
-                           blurred_radius: float = 1.5) -> LayeredDefocus:
+                           blurred_radius: float = 1.5,
+                           kernel: Callable[[float], np.ndarray] = disk_kernel
+                           ) -> LayeredDefocus:
     """Defocus an all-in-focus linear image by depth layers composited far to near.
 
     The disparity range is cut into layers about :data:`LAYER_STEP` pixels of blur radius apart
@@ -91,6 +157,9 @@ def render_layered_defocus(image: np.ndarray,
         aperture (float): Pixels of blur radius per unit disparity.
         sharp_radius (float): Layers below this radius count as sharp. Defaults to 0.75.
         blurred_radius (float): Layers above this radius count as blurred. Defaults to 1.5.
+        kernel (Callable[[float], np.ndarray]): The PSF of a radius (the aperture's shape).
+            Defaults to :func:`disk_kernel`. Values above 1 (highlights in linear light) are
+            spread like any other, so they turn into bright copies of the aperture (bokeh).
 
     Returns:
         LayeredDefocus: The image and per-pixel radius and class fractions.
@@ -109,16 +178,16 @@ def render_layered_defocus(image: np.ndarray,
             continue
         radius = float(circle_of_confusion(disparity[mask].mean(), focus_disparity, aperture))
         own_radius[mask] = radius
-        kernel = disk_kernel(radius)
-        half = kernel.shape[0] // 2
+        psf = kernel(radius)
+        half = psf.shape[0] // 2
         # Blur only the layer's bounding box grown by the kernel: near shapes are small.
         rows, cols = np.nonzero(mask.any(1))[0], np.nonzero(mask.any(0))[0]
         top, bottom = max(rows[0] - half, 0), min(rows[-1] + half + 1, height)
         left, right = max(cols[0] - half, 0), min(cols[-1] + half + 1, width)
         alpha = mask[top:bottom, left:right].astype(np.float32)
         premultiplied = np.dstack([image[top:bottom, left:right] * alpha[..., None], alpha])
-        if kernel.size > 1:
-            premultiplied = cv2.filter2D(premultiplied, -1, kernel, borderType=cv2.BORDER_REFLECT)
+        if psf.size > 1:
+            premultiplied = cv2.filter2D(premultiplied, -1, psf, borderType=cv2.BORDER_REFLECT)
         alpha = np.clip(premultiplied[..., 3], 0.0, 1.0)
         layer_values = np.dstack([
             premultiplied, alpha * float(radius > blurred_radius),

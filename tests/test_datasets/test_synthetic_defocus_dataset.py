@@ -1,3 +1,4 @@
+import os
 import os.path as osp
 
 import cv2
@@ -11,7 +12,7 @@ from mmseg.registry import DATASETS
 @pytest.fixture
 def synthetic_root(tmp_path, pair_writer):
     root = str(tmp_path / 'synthetic')
-    stems = dict(train=['a_000', 'a_001', 'b_000'], test=['c_000'])
+    stems = dict(train=['a_000', 'a_001', 'b_000'], val=['d_000', 'd_001'], test=['c_000'])
     for split, names in stems.items():
         for name in names:
             pair_writer(osp.join(root, 'image'), osp.join(root, 'gt'), name, polarity='label')
@@ -38,9 +39,21 @@ def build(root, split, **kwargs):
 
 def test_split_lists_and_label_encoding(synthetic_root, label_of, load_pipeline):
     train = build(synthetic_root, 'train')
+    val = build(synthetic_root, 'val')
     test = build(synthetic_root, 'test', pipeline=load_pipeline)
-    assert len(train) == 3 and len(test) == 1
+    assert len(train) == 3 and len(val) == 2 and len(test) == 1
+    assert [osp.basename(info['img_path']) for info in val] == ['d_000.jpg', 'd_001.jpg']
     np.testing.assert_array_equal(test[0]['gt_seg_map'], expected_test_label(label_of))
+    with pytest.raises(ValueError, match="one of \\('train', 'val', 'test'\\)"):
+        build(synthetic_root, 'validation')
+
+
+def test_a_set_without_validation_split_is_refused_clearly(synthetic_root):
+    """Sets written by the generator before it had a validation split: regenerate them."""
+    os.remove(osp.join(synthetic_root, 'val.txt'))
+    with pytest.raises(FileNotFoundError, match=f'{synthetic_root} has no val.txt.*regenerate'):
+        build(synthetic_root, 'val')
+    assert len(build(synthetic_root, 'train')) == 3  # the other splits still load
 
 
 def test_values_outside_the_encoding_are_rejected_naming_the_file(synthetic_root):

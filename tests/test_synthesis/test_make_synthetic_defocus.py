@@ -11,8 +11,9 @@ from tiny_data import load_tool
 from mmseg.registry import DATASETS
 from mmseg_r2mrf.synthesis import SyntheticDefocusGenerator, is_synthetic_defocus_set
 
-ARGS = ['--num-train', '3', '--num-test', '2', '--size', '64', '--train-photos', 'camera',
-        '--test-photos', 'coffee', '--no-progress']
+ARGS = ['--num-train', '3', '--num-val', '2', '--num-test', '2', '--size', '64', '--long-side',
+        '160', '200', '--train-photos', 'camera', '--val-photos', 'gravel', '--test-photos',
+        'coffee', '--no-progress']
 
 
 @pytest.fixture(scope='module')
@@ -24,20 +25,25 @@ def test_writes_a_loadable_dataset_in_shi_layout(tool, tmp_path, small_photos):
     out = str(tmp_path / 'syn')
     tool.main([out, '--workers', '2'] + ARGS)
     assert sorted(os.listdir(out)) == ['contact_sheet.png', 'gt', 'image', 'meta.json',
-                                       'test.txt', 'train.txt']
+                                       'test.txt', 'train.txt', 'val.txt']
     sheet = cv2.imread(osp.join(out, 'contact_sheet.png'))
     assert sheet is not None and sheet.std() > 0
     assert is_synthetic_defocus_set(out)
     meta = json.load(open(osp.join(out, 'meta.json')))
     assert meta['label_encoding'] == dict(sharp=0, blurred=1, ignored=255)
     assert {r['photo'] for r in meta['samples'] if r['split'] == 'test'} == {'coffee'}
-    train = DATASETS.build(dict(type='SyntheticDefocusDataset', data_root=out, split='train'))
-    test = DATASETS.build(dict(type='SyntheticDefocusDataset', data_root=out, split='test'))
-    assert len(train) == 3 and len(test) == 2
-    assert all('coffee' in info['img_path'] for info in test)
+    assert {r['photo'] for r in meta['samples'] if r['split'] == 'val'} == {'gravel'}
+    assert meta['photos']['coffee']['split'] == 'test' and 'CC0' in meta['photos']['coffee'][
+        'source']
+    sets = {split: DATASETS.build(dict(type='SyntheticDefocusDataset', data_root=out,
+                                       split=split)) for split in ('train', 'val', 'test')}
+    assert [len(sets[split]) for split in ('train', 'val', 'test')] == [3, 2, 2]
+    assert all('coffee' in info['img_path'] for info in sets['test'])
+    assert all('gravel' in info['img_path'] for info in sets['val'])
 
     # Two worker processes wrote exactly what one process renders.
-    generator = SyntheticDefocusGenerator(size=64, seed=0, train_photos=['camera'],
+    generator = SyntheticDefocusGenerator(size=64, seed=0, long_side=(160, 200),
+                                          train_photos=['camera'], val_photos=['gravel'],
                                           test_photos=['coffee'], photos=small_photos)
     sample = generator.sample('test', 1)
     with open(osp.join(out, 'image', sample.name + '.jpg'), 'rb') as f:
@@ -63,7 +69,7 @@ def test_never_overwrites_unless_asked(tool, tmp_path, monkeypatch):
     monkeypatch.undo()
 
     tool.main([out, '--workers', '1', '--overwrite'] + ARGS)  # our own set: replaced
-    assert len(os.listdir(osp.join(out, 'image'))) == 5
+    assert len(os.listdir(osp.join(out, 'image'))) == 7
 
 
 @pytest.mark.parametrize('meta,ours', [
@@ -73,3 +79,83 @@ def test_a_set_is_ours_only_by_the_generator_tag(tmp_path, meta, ours):
     if meta is not None:
         (tmp_path / 'meta.json').write_text(meta)
     assert is_synthetic_defocus_set(str(tmp_path)) is ours
+
+
+def write_photo_folder(root):
+    """Three sharp 'photographs' (crops of packaged ones) in nested folders, and bad files."""
+    from mmseg_r2mrf.synthesis import load_source_photo
+    os.makedirs(root / 'trip' / 'day2')
+    astronaut = load_source_photo('astronaut').image
+    cv2.imwrite(str(root / 'trip' / 'face.jpg'), astronaut[:200, 100:300])
+    cv2.imwrite(str(root / 'trip' / 'day2' / 'flag.png'), astronaut[150:350, :200])
+    cv2.imwrite(str(root / 'suit.JPG'), astronaut[300:, 250:])
+    cv2.imwrite(str(root / 'tiny.png'), astronaut[:40, :40])  # smaller than a crop
+    (root / 'broken.jpg').write_bytes(b'\xff\xd8 not really a jpeg')
+    (root / 'notes.txt').write_text('not an image')
+
+
+def test_user_photos_alone_split_by_photograph(tool, tmp_path, capsys):
+    photos = tmp_path / 'photos'
+    write_photo_folder(photos)
+    out = str(tmp_path / 'syn')
+    tool.main([out, '--photos', str(photos), '--no-packaged', '--num-train', '4', '--num-val',
+               '1', '--num-test', '1', '--size', '64', '--long-side', '160', '--workers', '1',
+               '--no-progress'])
+    printed = capsys.readouterr().out
+    for bad in ('tiny.png', 'broken.jpg', 'notes.txt'):  # each named, then skipped
+        assert f'warning: skipping {photos / bad}' in printed
+    meta = json.load(open(osp.join(out, 'meta.json')))
+    assert set(meta['photos']) == {'trip__face', 'trip__day2__flag', 'suit'}
+    assert all(info['source'].startswith(str(photos)) for info in meta['photos'].values())
+    by_split = {split: {r['photo'] for r in meta['samples'] if r['split'] == split}
+                for split in ('train', 'val', 'test')}
+    assert all(by_split.values())
+    assert not (by_split['train'] & by_split['val'] or by_split['train'] & by_split['test']
+                or by_split['val'] & by_split['test'])
+    for split, photos_of_split in by_split.items():
+        assert {name for name, info in meta['photos'].items()
+                if info['split'] == split} == photos_of_split
+    with open(osp.join(out, 'val.txt')) as f:
+        assert len(f.read().split()) == 1
+
+
+def test_user_photos_join_the_packaged_ones_by_name(tool, tmp_path):
+    photos = tmp_path / 'photos'
+    write_photo_folder(photos)
+    out = str(tmp_path / 'syn')
+    tool.main([out, '--photos', str(photos), '--num-train', '3', '--num-val', '1', '--num-test',
+               '1', '--size', '64', '--long-side', '160', '--workers', '1', '--no-progress',
+               '--train-photos', 'camera', 'face.jpg', '--val-photos', 'suit', '--test-photos',
+               'flag'])
+    meta = json.load(open(osp.join(out, 'meta.json')))
+    assert {name: info['split'] for name, info in meta['photos'].items()} == {
+        'camera': 'train', 'trip__face': 'train', 'suit': 'val', 'trip__day2__flag': 'test'}
+
+
+def test_splits_by_photograph_default_to_a_stable_hash(small_photos):
+    from mmseg_r2mrf.synthesis import hash_split, split_photos
+    names = {f'holiday_{i:03d}': f'/photos/holiday_{i:03d}.jpg' for i in range(200)}
+    splits = split_photos(names)
+    shares = {split: len(photos) / 200 for split, photos in splits.items()}
+    assert shares['val'] == pytest.approx(0.15, abs=0.06)
+    assert shares['test'] == pytest.approx(0.15, abs=0.06)
+    assert sum(len(p) for p in splits.values()) == 200
+    # A photograph's split does not depend on the others.
+    fewer = split_photos(dict(list(names.items())[:50]))
+    for split, photos in fewer.items():
+        assert all(hash_split(name) == split for name in photos)
+        assert set(photos) <= set(splits[split])
+    with pytest.raises(ValueError, match='no source photo named'):
+        split_photos(names, dict(test=['holiday_999']))
+    with pytest.raises(ValueError, match='in both the train and the test split'):
+        split_photos(names, dict(train=['holiday_001'], test=['holiday_001']))
+
+
+def test_bad_arguments_are_refused(tool, tmp_path):
+    with pytest.raises(SystemExit):
+        tool.parse_args([str(tmp_path), '--no-packaged'])  # no photographs at all
+    with pytest.raises(SystemExit):
+        tool.parse_args([str(tmp_path), '--long-side', '200', '--size', '320'])
+    with pytest.raises(FileNotFoundError, match='does-not-exist'):
+        tool.main([str(tmp_path / 'syn'), '--photos', str(tmp_path / 'does-not-exist'),
+                   '--no-progress'])

@@ -71,3 +71,102 @@ def test_blurred_near_layer_spreads_over_the_sharp_far_one():
     # ...while those out of its reach keep the far layer's sharp texture.
     np.testing.assert_allclose(render.image[:, 40:], image[:, 40:], atol=1e-5)
     assert (render.sharp_fraction[:, 40:] == 1).all()
+
+
+def point_light_render(radius, **aperture):
+    """A single light of energy 50 on black, defocused to ``radius`` with an aperture shape."""
+    from functools import partial
+
+    from mmseg_r2mrf.synthesis import aperture_kernel
+    size = 2 * int(radius) + 21
+    image = np.zeros((size, size, 3), np.float32)
+    image[size // 2, size // 2] = 50.0  # far above 1: a highlight in linear light
+    disparity = np.zeros((size, size), np.float32)
+    return render_layered_defocus(image, disparity, focus_disparity=1.0, aperture=radius,
+                                  kernel=partial(aperture_kernel, **aperture)).image[..., 0]
+
+
+@pytest.mark.parametrize('radius', [3.0, 6.5, 12.0])
+def test_a_highlight_becomes_a_disc_of_its_radius(radius):
+    out = point_light_render(radius, shape='disc')
+    lit = out > 0.5 * out.max()
+    # A uniformly lit disc: its area gives its radius, and it is round.
+    assert np.sqrt(lit.sum() / np.pi) == pytest.approx(radius, abs=0.5)
+    rows, cols = np.nonzero(lit)
+    assert rows.max() - rows.min() == pytest.approx(cols.max() - cols.min(), abs=1)
+    assert out.sum() == pytest.approx(50.0, rel=1e-3)  # the light's energy is kept
+    assert out.max() > 1.0 / (np.pi * radius**2) * 40  # still brighter than the fill
+
+
+def radial_extent(lit, bins=72):
+    """Distance from the centroid to the farthest lit pixel, per direction (5-degree bins)."""
+    rows, cols = np.nonzero(lit)
+    dy, dx = rows - rows.mean(), cols - cols.mean()
+    angle = ((np.arctan2(dy, dx) % (2 * np.pi)) / (2 * np.pi) * bins).astype(int) % bins
+    extent = np.zeros(bins)
+    np.maximum.at(extent, angle, np.hypot(dy, dx))
+    return extent
+
+
+@pytest.mark.parametrize('blades', [5, 6, 8])
+def test_a_polygonal_aperture_gives_polygonal_bokeh(blades):
+    radius = 20.0
+    polygon = radial_extent(point_light_render(radius, shape='polygon', blades=blades) > 1e-3)
+    disc = radial_extent(point_light_render(radius, shape='disc') > 1e-3)
+    # A regular polygon reaches its circumradius at the corners and only the apothem
+    # (R cos(pi/n)) between them; a disc is as wide in every direction.
+    ratio = polygon.min() / polygon.max()
+    assert ratio == pytest.approx(np.cos(np.pi / blades), abs=0.05)
+    assert disc.min() / disc.max() > 0.93
+    # As many corners as blades: peaks of the extent around the circle.
+    smooth = np.convolve(np.r_[polygon[-1:], polygon, polygon[:1]], np.ones(3) / 3, 'same')[1:-1]
+    peaks = (smooth > np.roll(smooth, 1)) & (smooth >= np.roll(smooth, -1)) & \
+        (smooth > 0.5 * (polygon.max() + polygon.min()))
+    assert peaks.sum() == blades
+
+
+def test_a_cats_eye_aperture_is_narrower_along_its_cut():
+    from mmseg_r2mrf.synthesis import aperture_kernel
+    kernel = aperture_kernel(10.0, shape='cat_eye', rotation=0.0, cat_eye=0.6)
+    rows, cols = np.nonzero(kernel > 0)
+    width, height = cols.max() - cols.min() + 1, rows.max() - rows.min() + 1
+    # Two discs of radius R, centred 0.3 R either side of the axis: 1.4 R wide, 1.91 R high.
+    assert width == pytest.approx((2 - 0.6) * 10, abs=1.5)
+    assert height == pytest.approx(2 * 10 * np.sqrt(1 - 0.3**2), abs=1.5)
+    assert height > 1.2 * width
+    assert kernel.sum() == pytest.approx(1.0, abs=1e-5)
+    with pytest.raises(ValueError, match='aperture shape'):
+        aperture_kernel(3.0, shape='heart')
+
+
+def two_colour_scene(size=64):
+    """Left half near and red, right half far and green-textured (BGR, linear)."""
+    rng = np.random.default_rng(1)
+    image = np.zeros((size, size, 3), np.float32)
+    image[:, :size // 2, 2] = 0.8
+    image[:, size // 2:, 1] = rng.uniform(0.2, 0.9, (size, size - size // 2))
+    disparity = np.zeros((size, size), np.float32)
+    disparity[:, :size // 2] = 1.0
+    return image, disparity
+
+
+def test_the_colour_of_a_blurred_foreground_spills_beyond_its_edge():
+    image, disparity = two_colour_scene()
+    out = render_layered_defocus(image, disparity, focus_disparity=0.0, aperture=6.0).image
+    # Red (only in the near half) reaches into the sharp far half for about the blur radius...
+    assert (out[:, 32:36, 2] > 0.05).all()
+    assert (out[:, 40:, 2] == 0).all()
+    # ...falling off gradually over the blur radius: a soft edge, not a step.
+    profile = out[32, 32:38, 2]
+    assert profile[0] > 0.3 and (np.diff(profile) < 0).all()
+    assert ((profile > 0.02) & (profile < 0.75)).sum() >= 5
+
+
+def test_a_sharp_foreground_cuts_a_blurred_background_cleanly():
+    image, disparity = two_colour_scene()
+    out = render_layered_defocus(image, disparity, focus_disparity=1.0, aperture=6.0).image
+    # The near half is untouched to its last column; not a trace of its red in the far half.
+    np.testing.assert_allclose(out[:, :32], image[:, :32], atol=1e-5)
+    assert (out[:, 32:, 2] < 1e-6).all()
+    # The step at the edge is one pixel wide.
+    assert out[10, 31, 2] == pytest.approx(0.8, abs=1e-5) and out[10, 32, 2] < 1e-6

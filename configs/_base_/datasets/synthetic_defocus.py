@@ -1,14 +1,22 @@
-# The synthetic defocus set of tools/make_synthetic_defocus.py (real photographs, thin-lens
-# layered blur; masks 0 = sharp, 1 = blurred, 255 = ignored, declared by its dataset class).
-# Make it with: python tools/make_synthetic_defocus.py data/synthetic_defocus
+# The synthetic defocus set of tools/make_synthetic_defocus.py (real photographs, scene layouts,
+# thin-lens layered blur; masks 0 = sharp, 1 = blurred, 255 = ignored, declared by its dataset
+# class). Make it with: python tools/make_synthetic_defocus.py data/synthetic_defocus
 # Shi's pipelines, loaders and evaluator, with the synthetic dataset class and folder.
 _base_ = './shi.py'
 dataset_type = 'SyntheticDefocusDataset'
 data_root = 'data/synthetic_defocus'
 # Rotation and flip only: the generator already samples photo scales, and resampling a crop
-# would change its blur radii, on which the labels' 1-pixel threshold is defined.
+# would change its blur radii, on which the labels' thresholds are defined.
 train_pipeline = [step for step in _base_.train_pipeline if step['type'] != 'RandomResize']
 train_dataloader = dict(
     dataset=dict(type=dataset_type, data_root=data_root, pipeline=train_pipeline))
-val_dataloader = dict(dataset=dict(type=dataset_type, data_root=data_root))
-test_dataloader = val_dataloader
+# The best checkpoint is chosen on the validation split (photographs of its own), never on the
+# test split that the results are reported on.
+val_dataloader = dict(dataset=dict(type=dataset_type, data_root=data_root, split='val'))
+test_dataloader = dict(
+    batch_size=1,
+    num_workers=1,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(type=dataset_type, data_root=data_root, split='test',
+                 pipeline=_base_.test_pipeline))
