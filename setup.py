@@ -52,7 +52,10 @@ setup(
     license='Apache License 2.0',
     python_requires='>=3.10',
     packages=find_packages(include=['mmseg_r2mrf', 'mmseg_r2mrf.*']),
-    package_data={'mmseg_r2mrf': ['datasets/splits/*.txt']},
+    # Released models (mmseg_r2mrf.pretrained): weights, cards and indexes; their configs are
+    # .py files, which the package carries as it carries its modules.
+    package_data={'mmseg_r2mrf': ['datasets/splits/*.txt', 'pretrained/*.pth', 'pretrained/*.md',
+                                  'pretrained/*.json']},
     cmdclass={'build_py': BuildPyWithMim},
     install_requires=[
         'torch>=2.0',

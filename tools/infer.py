@@ -342,6 +342,9 @@ def main(argv=None) -> int:
     except INPUT_ERRORS as error:
         print(f'error: {error}', file=sys.stderr)
         return EXIT_BAD_INPUT
+    except OSError as error:  # e.g. a full disk: mmengine copies a config to a temporary file
+        print(f'error: cannot load the model: {error}', file=sys.stderr)
+        return EXIT_WRITE_FAILED
     try:
         predict_and_write(detector, images, plans, args)
     except OSError as error:  # OutputError, or the output folder

@@ -1,4 +1,7 @@
-"""tools/infer.py: mixed folders, outputs, refusing to overwrite, clear errors, nothing partial."""
+"""tools/infer.py: mixed folders, outputs, summaries, released models, refusing to overwrite,
+clear errors, nothing partial."""
+import csv
+import json
 import os
 import os.path as osp
 import subprocess
@@ -14,6 +17,7 @@ from tiny_data import REPO_ROOT, load_tool, textured_image
 
 import mmseg_r2mrf.apis.defocus_detector as defocus_detector
 from mmseg_r2mrf.apis import DefocusDetector
+from mmseg_r2mrf.pretrained import releases
 
 TOOL = osp.join(REPO_ROOT, 'tools', 'infer.py')
 
@@ -205,3 +209,148 @@ def test_partial_checkpoint_with_allow_partial(infer, tiny, tmp_path, capsys):
     assert infer.main(argv) == 2
     assert infer.main(argv + ['--allow-partial']) == 0
     assert os.listdir(tmp_path / 'out') == ['image.png']
+
+
+def _fill_disk_at(limit: int):
+    """A subprocess pre-exec that caps file sizes: writing past ``limit`` bytes fails with EFBIG,
+    as on a full disk (Python ignores SIGXFSZ, so the write raises instead of killing)."""
+    import resource
+
+    def preexec():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return preexec
+
+
+def test_full_disk_names_the_file_and_leaves_no_partial_output(tiny, tmp_path):
+    images = tmp_path / 'images'
+    images.mkdir()
+    # Its map takes about 18 kB as PNG; the config mmengine copies to a temporary file, 2 kB.
+    cv2.imwrite(str(images / 'a.png'), textured_image(256, 256, seed=1))
+    out_dir = tmp_path / 'out'
+    result = subprocess.run(
+        [sys.executable, TOOL, *tiny, str(images), '--out-dir', str(out_dir)],
+        capture_output=True, text=True, check=False, preexec_fn=_fill_disk_at(8000))
+    assert result.returncode == 1, result.stderr
+    assert f'error: cannot write {out_dir / "a.png"}: File too large' in result.stderr
+    assert 'Traceback' not in result.stderr
+    assert os.listdir(out_dir) == []  # no a.png, and no temporary file left
+
+
+def test_outputs_get_the_mode_the_umask_gives(infer, tiny, tmp_path):
+    cv2.imwrite(str(tmp_path / 'image.png'), textured_image(20, 24))
+    previous = os.umask(0o022)
+    try:
+        assert infer.main([*tiny, str(tmp_path / 'image.png'), '--out-dir', str(tmp_path / 'out'),
+                           '--binary', '--summary', str(tmp_path / 'out' / 'summary.csv')]) == 0
+    finally:
+        os.umask(previous)
+    modes = {name: oct(os.stat(tmp_path / 'out' / name).st_mode & 0o777)
+             for name in os.listdir(tmp_path / 'out')}
+    assert modes == {'image.png': '0o644', 'image_mask.png': '0o644', 'summary.csv': '0o644'}
+
+
+@pytest.mark.parametrize('threshold', [0.5, 0.0])
+def test_summary_csv_and_json(infer, tiny, tmp_path, threshold):
+    """One row per image with the detector's own summary; --threshold 0 blurs every pixel, so
+    no box (empty CSV cells, JSON null)."""
+    sizes = _mixed_folder(tmp_path / 'images')
+    rows = {}
+    for fmt in ('csv', 'json'):
+        summary = tmp_path / f'summary.{fmt}'
+        assert infer.main([*tiny, str(tmp_path / 'images'), '--out-dir', str(tmp_path / fmt),
+                           '--summary', str(summary), '--threshold', str(threshold)]) == 0
+        with open(summary, newline='') as file:
+            if fmt == 'csv':
+                header = file.readline().strip()
+                assert header == ('image,blurred_fraction,mean_blur_probability,'
+                                  'focus_x0,focus_y0,focus_x1,focus_y1')
+                file.seek(0)
+                rows[fmt] = list(csv.DictReader(file))
+            else:
+                rows[fmt] = json.load(file)
+    detector = DefocusDetector(*tiny)
+    assert len(rows['csv']) == len(rows['json']) == len(sizes)
+    for csv_row, json_row in zip(rows['csv'], rows['json']):
+        expected = detector.summarize(json_row['image'], threshold)
+        assert json_row == expected
+        assert csv_row == {key: '' if value is None else str(value)
+                           for key, value in expected.items()}
+        if threshold == 0.0:
+            assert json_row['blurred_fraction'] == 1.0 and json_row['focus_x0'] is None
+            assert csv_row['focus_x0'] == csv_row['focus_y1'] == ''
+    assert {osp.splitext(osp.basename(row['image']))[0] for row in rows['json']} == set(sizes)
+    if threshold == 0.5:  # the tiny model calls some pixels sharp: a real box
+        assert any(row['focus_x0'] is not None for row in rows['json'])
+
+
+def test_summary_obeys_force_and_its_format(infer, tiny, tmp_path, capsys):
+    cv2.imwrite(str(tmp_path / 'image.png'), textured_image(20, 24))
+    summary = tmp_path / 'summary.csv'
+    summary.write_text('precious')
+    argv = [*tiny, str(tmp_path / 'image.png'), '--out-dir', str(tmp_path / 'out'), '--summary',
+            str(summary)]
+    assert infer.main(argv) == 2
+    assert '--force' in capsys.readouterr().err and summary.read_text() == 'precious'
+    assert not (tmp_path / 'out').exists()
+    assert infer.main(argv + ['--force']) == 0
+    assert summary.read_text().startswith('image,blurred_fraction,')
+    with pytest.raises(SystemExit) as error:
+        infer.main([*tiny, str(tmp_path / 'image.png'), '--out-dir', str(tmp_path / 'out'),
+                    '--summary', str(tmp_path / 'summary.txt')])
+    assert error.value.code == 2
+    assert '--summary must end with .csv or .json' in capsys.readouterr().err
+
+
+@pytest.fixture(scope='module')
+def tiny_release(tmp_path_factory):
+    from tiny_detector import make_tiny_release
+    return make_tiny_release(str(tmp_path_factory.mktemp('release')), 'tiny_blur-v1')
+
+
+def test_released_model_without_config(infer, tiny_release, tmp_path, monkeypatch):
+    """INPUTS... --out-dir D: the newest release of the package's folder, or --pretrained NAME."""
+    monkeypatch.setattr(releases, 'PRETRAINED_DIR', tiny_release)
+    _mixed_folder(tmp_path / 'images')
+    assert infer.main([str(tmp_path / 'images' / 'photo.jpg'), '--out-dir',
+                       str(tmp_path / 'out')]) == 0
+    assert infer.main([str(tmp_path / 'images' / 'photo.jpg'), '--out-dir',
+                       str(tmp_path / 'named'), '--pretrained', 'tiny_blur-v1']) == 0
+    probability = DefocusDetector.from_pretrained().predict(str(tmp_path / 'images' / 'photo.jpg'))
+    for folder in ('out', 'named'):
+        blur_map = cv2.imread(str(tmp_path / folder / 'photo.png'), cv2.IMREAD_UNCHANGED)
+        np.testing.assert_array_equal(blur_map, np.floor(probability.astype(np.float64) * 255))
+
+
+def test_released_model_errors(infer, tiny_release, tmp_path, monkeypatch, capsys):
+    cv2.imwrite(str(tmp_path / 'image.png'), textured_image(20, 24))
+    out_dir = tmp_path / 'out'
+    monkeypatch.setattr(releases, 'PRETRAINED_DIR', tiny_release)
+    assert infer.main([str(tmp_path / 'image.png'), '--out-dir', str(out_dir), '--pretrained',
+                       'other-v2']) == 2
+    assert "no released model named 'other-v2'" in capsys.readouterr().err
+    empty = tmp_path / 'no_release'
+    empty.mkdir()
+    monkeypatch.setattr(releases, 'PRETRAINED_DIR', str(empty))
+    assert infer.main([str(tmp_path / 'image.png'), '--out-dir', str(out_dir)]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith('error: no released model is installed') and 'Traceback' not in error
+    assert not out_dir.exists()
+
+
+@pytest.mark.parametrize('argv,message', [
+    (['config.py', 'model.pth'], 'must be followed by at least one input'),
+    (['config.py', 'model.pth', 'a.png', '--pretrained', 'x-v1'], '--pretrained selects'),
+    (['model.pth', 'a.png'], 'looks like a checkpoint'),
+])
+def test_forms_of_the_command_line(infer, capsys, argv, message):
+    with pytest.raises(SystemExit) as error:
+        infer.parse_args(argv + ['--out-dir', 'out'])
+    assert error.value.code == 2 and message in capsys.readouterr().err
+
+
+def test_config_form_is_chosen_by_a_py_first_argument(infer):
+    args = infer.parse_args(['c.py', 'm.pth', 'a.png', 'b/', '--out-dir', 'o'])
+    assert (args.config, args.checkpoint, args.inputs) == ('c.py', 'm.pth', ['a.png', 'b/'])
+    args = infer.parse_args(['a.png', 'b/', '--out-dir', 'o'])
+    assert (args.config, args.checkpoint, args.inputs) == (None, None, ['a.png', 'b/'])
