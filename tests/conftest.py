@@ -53,3 +53,26 @@ def exif_rotated(tiny, tmp_path_factory) -> dict:
     config_path = str(folder / 'tiny_ignore_orientation.py')
     config.dump(config_path)
     return dict(image=image, stored_shape=(24, 40), config=config_path, checkpoint=tiny[1])
+
+
+@pytest.fixture
+def mmengine_log():
+    """What mmengine's current logger records during the test, as text (``.text``)."""
+    import io
+    import logging
+
+    from mmengine.logging import MMLogger
+
+    class _Log:
+        stream = io.StringIO()
+
+        @property
+        def text(self) -> str:
+            return self.stream.getvalue()
+
+    log = _Log()
+    handler = logging.StreamHandler(log.stream)
+    logger = MMLogger.get_current_instance()
+    logger.addHandler(handler)
+    yield log
+    logger.removeHandler(handler)

@@ -1,4 +1,5 @@
 """The base of every defocus dataset: folder pairing, declared mask polarity, early validation."""
+import logging
 import os
 import os.path as osp
 import re
@@ -10,7 +11,8 @@ from mmengine.logging import print_log
 from mmseg.datasets import BaseSegDataset
 from mmseg.registry import DATASETS
 from .image_file_check import read_image_size
-from .transforms.load_defocus_annotations import MASK_POLARITIES, load_defocus_label
+from .transforms.load_defocus_annotations import (MASK_POLARITIES, is_binary_mask,
+                                                  read_defocus_mask, to_defocus_label)
 
 IMAGE_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff')
 
@@ -154,7 +156,8 @@ class DefocusDataset(BaseSegDataset):
                                     f'(suffixes {", ".join(suffixes)})')
         return files
 
-    def _verify_pair(self, img_path: str, seg_map_path: str) -> None:
+    def _verify_pair(self, img_path: str, seg_map_path: str) -> bool:
+        """Check an image/mask pair as training will read it; return whether the mask is binary."""
         img_size = read_image_size(img_path)
         mask_size = read_image_size(seg_map_path)
         if img_size != mask_size:
@@ -162,7 +165,20 @@ class DefocusDataset(BaseSegDataset):
                              f'its image {img_path} is {img_size[1]}x{img_size[0]}')
         # Decode the mask as the pipelines will (LoadDefocusAnnotations), so that the check and
         # the training see the same values. The binarisation threshold cannot make a mask fail.
-        load_defocus_label(seg_map_path, self.mask_polarity, backend_args=self.backend_args)
+        mask = read_defocus_mask(seg_map_path, self.mask_polarity, self.backend_args)
+        try:
+            to_defocus_label(mask, self.mask_polarity)
+        except ValueError as error:
+            raise ValueError(f'{seg_map_path}: {error}') from error
+        return is_binary_mask(mask, self.mask_polarity)
+
+    def _warn_grey_masks(self, grey_masks: List[str], total: int) -> None:
+        shown = ', '.join(grey_masks[:5]) + (f' (+{len(grey_masks) - 5} more)'
+                                             if len(grey_masks) > 5 else '')
+        print_log(f'{type(self).__name__}: {len(grey_masks)} of {total} masks are not binary '
+                  '(grey levels other than 0 and 255: JPEG artefacts, soft edges, or 0/1 masks '
+                  f"read as '{self.mask_polarity}' masks); they are binarised at 128: {shown}",
+                  logger='current', level=logging.WARNING)
 
     def load_data_list(self) -> List[dict]:
         """Pair images with masks, select the split, and validate the files.
@@ -187,16 +203,18 @@ class DefocusDataset(BaseSegDataset):
         stems = self.select_stems(sorted(images, key=natural_key))
         if not stems:
             raise ValueError(f'the split of {type(self).__name__} in {img_dir} is empty')
-        data_list = []
+        data_list, grey_masks = [], []
         for stem in stems:
             img_path = osp.join(img_dir, images[stem])
             seg_map_path = osp.join(ann_dir, masks[stem])
-            if self.verify_files:
-                self._verify_pair(img_path, seg_map_path)
+            if self.verify_files and not self._verify_pair(img_path, seg_map_path):
+                grey_masks.append(seg_map_path)
             data_list.append(
                 dict(img_path=img_path, seg_map_path=seg_map_path,
                      mask_polarity=self.mask_polarity, label_map=self.label_map,
                      reduce_zero_label=False, seg_fields=[]))
+        if grey_masks:
+            self._warn_grey_masks(grey_masks, len(data_list))
         print_log(f'{type(self).__name__}: {len(data_list)} images from {img_dir}',
                   logger='current')
         return data_list

@@ -20,22 +20,9 @@ def work_dir(tmp_path):
     return folder
 
 
-class _Printed:
-    """What mmengine's current logger printed so far (it writes to the terminal)."""
-
-    def __init__(self, capsys):
-        self._capsys, self._seen = capsys, ''
-
-    @property
-    def text(self) -> str:
-        captured = self._capsys.readouterr()
-        self._seen += captured.out + captured.err
-        return self._seen
-
-
 @pytest.fixture
-def warnings(capsys):
-    return _Printed(capsys)
+def warnings(mmengine_log):
+    return mmengine_log
 
 
 def test_relative_pointer_is_read_against_the_work_dir(work_dir):

@@ -96,11 +96,16 @@ def test_grey_rgba_and_16_bit_images_are_converted(shi_like, label_of, load_pipe
         np.testing.assert_array_equal(sample['gt_seg_map'], label_of(12, 16))
 
 
-def test_masks_not_strictly_binary_are_binarised_at_128(shi_like, load_pipeline):
+def test_masks_not_strictly_binary_are_binarised_at_128(shi_like, load_pipeline, mmengine_log):
     mask = np.array([[0, 127, 128, 255] * 4] * 12, np.uint8)
-    cv2.imwrite(osp.join(shi_like, 'gt', 'out_of_focus0001.png'), mask)
+    grey = osp.join(shi_like, 'gt', 'out_of_focus0001.png')
+    cv2.imwrite(grey, mask)
     label = build(shi_like, pipeline=load_pipeline)[0]['gt_seg_map']
     np.testing.assert_array_equal(label, np.array([[0, 0, 1, 1] * 4] * 12))
+    # One warning for the dataset, naming the grey mask and not the binary one.
+    warnings = [line for line in mmengine_log.text.splitlines() if 'not binary' in line]
+    assert len(warnings) == 1 and '1 of 2 masks' in warnings[0] and grey in warnings[0]
+    assert 'out_of_focus0002.png' not in warnings[0]
 
 
 def test_exif_orientation_is_applied_to_neither(shi_like, dataset_config):

@@ -1,4 +1,7 @@
-from .load_defocus_annotations import (MASK_POLARITIES, LoadDefocusAnnotations,
-                                       load_defocus_label, to_defocus_label)
+from .load_defocus_annotations import (MASK_POLARITIES, LoadDefocusAnnotations, is_binary_mask,
+                                       load_defocus_label, read_defocus_mask, to_defocus_label)
 
-__all__ = ['LoadDefocusAnnotations', 'MASK_POLARITIES', 'load_defocus_label', 'to_defocus_label']
+__all__ = [
+    'LoadDefocusAnnotations', 'MASK_POLARITIES', 'is_binary_mask', 'load_defocus_label',
+    'read_defocus_mask', 'to_defocus_label'
+]

@@ -56,6 +56,43 @@ def to_defocus_label(mask: np.ndarray, polarity: str, threshold: int = 128) -> n
     return blurred.astype(np.uint8) * BLUR_LABEL
 
 
+def read_defocus_mask(path: str,
+                      polarity: str,
+                      backend_args: Optional[dict] = None) -> np.ndarray:
+    """Decode a mask file as :func:`load_defocus_label` does, before any conversion.
+
+    Args:
+        path (str): Mask file.
+        polarity (str): One of :data:`MASK_POLARITIES`; ``'label'`` files are read unchanged,
+            the others as one 8-bit grey channel.
+        backend_args (dict, optional): mmengine file backend arguments. Defaults to None.
+
+    Returns:
+        np.ndarray: (H, W) mask as stored.
+
+    Raises:
+        ValueError: A file that cannot be decoded or a label file with several channels.
+    """
+    flag = 'unchanged' if polarity == 'label' else 'grayscale_ignore_orientation'
+    mask = mmcv.imfrombytes(fileio.get(path, backend_args=backend_args), flag=flag, backend='cv2')
+    if mask is None:
+        raise ValueError(f'cannot decode the mask {path}')
+    if mask.ndim != 2:  # only an unconverted ('label') read keeps channels
+        raise ValueError(f'{path}: a label mask must be a one-channel (grey) file holding 0, 1 '
+                         f'and 255, but it has {mask.shape[2]} channels (a colour or palette '
+                         'image?)')
+    return mask
+
+
+def is_binary_mask(mask: np.ndarray, polarity: str) -> bool:
+    """Whether a ``'blur'``/``'focus'`` mask holds only 0 and 255 (label masks: always True).
+
+    Grey levels in between (JPEG artefacts, anti-aliased edges, 0/1 masks given the wrong
+    polarity) are binarised at the threshold without error; the datasets warn about them.
+    """
+    return polarity == 'label' or not np.isin(mask, (0, 255), invert=True).any()
+
+
 def load_defocus_label(path: str,
                        polarity: str,
                        threshold: int = 128,
@@ -86,14 +123,7 @@ def load_defocus_label(path: str,
         ValueError: An unknown polarity, or a file that cannot be decoded, is not a one-channel
             label file or holds values outside the label encoding; the message names the file.
     """
-    flag = 'unchanged' if polarity == 'label' else 'grayscale_ignore_orientation'
-    mask = mmcv.imfrombytes(fileio.get(path, backend_args=backend_args), flag=flag, backend='cv2')
-    if mask is None:
-        raise ValueError(f'cannot decode the mask {path}')
-    if mask.ndim != 2:  # only an unconverted ('label') read keeps channels
-        raise ValueError(f'{path}: a label mask must be a one-channel (grey) file holding 0, 1 '
-                         f'and 255, but it has {mask.shape[2]} channels (a colour or palette '
-                         'image?)')
+    mask = read_defocus_mask(path, polarity, backend_args)
     try:
         return to_defocus_label(mask, polarity, threshold)
     except ValueError as error:

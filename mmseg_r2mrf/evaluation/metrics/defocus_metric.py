@@ -383,7 +383,10 @@ class DefocusMetric(BaseMetric):
 
         Returns:
             dict[str, float]: ``MAE``, ``maxF``, ``meanF``, ``adpF``, ``F@0.5``, ``IoU@0.5``,
-            ``maxF_meanPR``. All 0 (with a warning in the log) if no image had a valid pixel.
+            ``maxF_meanPR``.
+
+        Raises:
+            ValueError: If no image has a valid (not ignored) pixel, naming the images.
         """
         stats = [r['stats'] for r in results if r['stats'] is not None]
         skipped = [r['img_path'] for r in results if r['stats'] is None]
@@ -394,10 +397,12 @@ class DefocusMetric(BaseMetric):
                       + ', '.join(skipped[:10]) + (' ...' if len(skipped) > 10 else ''),
                       logger='current')
         if not stats:
-            print_log(f'DefocusMetric: no image to evaluate ({protocol}); reporting 0',
-                      logger='current', level=30)
-            return {key: 0.0 for key in ('MAE', 'maxF', 'meanF', 'adpF', 'F@0.5', 'IoU@0.5',
-                                         'maxF_meanPR')}
+            # Scores of nothing would read as a perfect MAE of 0.
+            raise ValueError(
+                f'DefocusMetric: none of the {len(skipped)} images has a valid pixel: every '
+                'label is 255 (ignored), so there is nothing to evaluate. Check the masks and '
+                "the dataset's mask_polarity: " + ', '.join(skipped[:5])
+                + (' ...' if len(skipped) > 5 else ''))
         metrics, curves = reduce_statistics(stats, self.beta2)
         print_log(f'DefocusMetric ({protocol}): '
                   + ', '.join(f'{k}: {v:.4f}' for k, v in metrics.items()), logger='current')

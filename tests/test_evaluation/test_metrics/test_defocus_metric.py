@@ -177,11 +177,11 @@ def test_all_ignored_image_is_skipped_and_counted(tmp_path):
     assert (saved['num_images'], saved['num_skipped'], saved['positive']) == (2, 1, 'blur')
 
 
-def test_only_ignored_images_give_zeros_without_nan():
+def test_only_ignored_images_are_an_error_not_a_perfect_score():
+    # Scoring nothing used to report MAE 0.0, which reads as perfect.
     ignored = (np.full((4, 4), 0.7, np.float32), np.full((4, 4), 255, np.uint8))
-    with warnings.catch_warnings():
-        warnings.simplefilter('error')
-        assert run_metric([ignored[0]], [ignored[1]]) == {key: 0.0 for key in KEYS}
+    with pytest.raises(ValueError, match=r'none of the 2 images has a valid pixel.*001\.jpg'):
+        run_metric([ignored[0]] * 2, [ignored[1]] * 2)
 
 
 def test_focus_is_blur_with_flipped_inputs():
