@@ -31,7 +31,8 @@ are named). Each file is written atomically (a temporary file renamed into place
 half-written file is left under an output's name, with the mode the umask gives.
 
 Exit status: 0 done; 2 a bad argument or input, nothing written; 1 an error while writing (a
-full disk: the file is named; outputs of the images before it are complete).
+full disk: the file is named; outputs of the images before it are complete) or an image that
+changed after its check.
 
 Images with a longer side above ``--slide-above`` pixels are predicted with a sliding window.
 
@@ -347,7 +348,7 @@ def main(argv=None) -> int:
         return EXIT_WRITE_FAILED
     try:
         predict_and_write(detector, images, plans, args)
-    except OSError as error:  # OutputError, or the output folder
+    except (OSError, ValueError) as error:  # OutputError; an image changed since its check
         print(f'error: {error}; the outputs written before it are complete (rerun with '
               '--force once it is fixed)', file=sys.stderr)
         return EXIT_WRITE_FAILED
