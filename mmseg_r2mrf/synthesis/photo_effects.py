@@ -27,23 +27,30 @@ def flatten_regions(linear: np.ndarray, mask: np.ndarray, sigma: float) -> np.nd
     return np.where(mask[..., None], smooth, linear).astype(np.float32)
 
 
-def boost_highlights(linear: np.ndarray, gain: float, knee: float = 0.75) -> np.ndarray:
-    """Give clipped highlights the energy they had before the sensor clipped them.
+def boost_highlights(linear: np.ndarray, gain: float, knee: float = 0.8,
+                     window: int = 21) -> np.ndarray:
+    """Give small clipped highlights the energy they had before the sensor clipped them.
 
-    A bright light clipped at 1 in the photograph was usually far brighter; raised above 1 in
-    linear light, it keeps its brightness when the lens spreads it, and becomes a bokeh disc.
+    A small bright light clipped at 1 in the photograph (a reflection, a lamp, sky through
+    leaves) was usually far brighter; raised above 1 in linear light, it keeps its brightness
+    when the lens spreads it, and becomes a bokeh disc. Large bright areas (white paper, an
+    overcast sky) are left alone: they are as bright as they look.
 
     Args:
         linear (np.ndarray): (H, W, 3) linear image in [0, 1].
         gain (float): Factor at full brightness (1 = no change).
         knee (float): Brightness (the brightest channel) where the boost starts.
+        window (int): Side (px) of the neighbourhood in which a highlight must be small: at
+            most a quarter of it bright.
 
     Returns:
         np.ndarray: A new (H, W, 3) float32 image, values up to ``gain``.
     """
-    peak = linear.max(axis=2, keepdims=True)
+    peak = linear.max(axis=2)
     ramp = np.clip((peak - knee) / (1 - knee), 0.0, 1.0)**2
-    return (linear * (1 + (gain - 1) * ramp)).astype(np.float32)
+    crowded = cv2.boxFilter((peak > knee).astype(np.float32), -1, (window, window))
+    ramp *= np.clip(1.0 - (crowded - 0.25) / 0.25, 0.0, 1.0)
+    return (linear * (1 + (gain - 1) * ramp)[..., None]).astype(np.float32)
 
 
 def add_point_lights(rng: np.random.Generator, linear: np.ndarray, where: np.ndarray,

@@ -259,7 +259,9 @@ class SyntheticDefocusGenerator:
         if gain > 1:
             linear = boost_highlights(linear, gain)
         lights = np.zeros((0, 2), int)
-        defocused = coc > 2 * self.blurred_radius
+        # Lights belong to the background, behind the focused depth, never on the subject.
+        defocused = (coc > 2 * self.blurred_radius) & (layout.disparity < layout.focus) & \
+            ~layout.subject & ~layout.occluder
         if rng.random() < 0.35 and defocused[inner].any():
             linear, lights = add_point_lights(rng, linear, defocused, coc,
                                               int(rng.integers(3, 30)))

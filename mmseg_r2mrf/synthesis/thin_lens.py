@@ -112,6 +112,41 @@ def aperture_kernel(radius: float,
     return kernel / kernel.sum()
 
 
+def fill_hidden(image: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """Continue an image smoothly into its unknown pixels (pyramid push-pull interpolation).
+
+    Used for the part of a depth layer hidden behind nearer ones: a real lens sees partly
+    behind the soft edge of a defocused foreground, so that part must hold something like the
+    surface that continues there.
+
+    Args:
+        image (np.ndarray): (H, W, C) float32 image; values outside ``known`` are ignored.
+        known (np.ndarray): (H, W) bool, the pixels to keep.
+
+    Returns:
+        np.ndarray: (H, W, C) float32, equal to ``image`` on ``known``.
+    """
+    weight = known.astype(np.float32)
+    levels = []
+    colour = image * weight[..., None]
+    while min(weight.shape) > 4:
+        levels.append((colour, weight))
+        colour, weight = cv2.pyrDown(colour), cv2.pyrDown(weight)
+        if colour.ndim == 2:
+            colour = colour[..., None]
+    mean = image[known].mean(0) if known.any() else np.zeros(image.shape[2], np.float32)
+    estimate = np.where(weight[..., None] > 1e-3, colour / np.maximum(weight, 1e-3)[..., None],
+                        mean).astype(np.float32)
+    for colour, weight in reversed(levels):
+        up = cv2.resize(estimate, (weight.shape[1], weight.shape[0]),
+                        interpolation=cv2.INTER_LINEAR)
+        if up.ndim == 2:
+            up = up[..., None]
+        # Premultiplied blend: what is known at this level, the coarser estimate elsewhere.
+        estimate = colour + (1.0 - np.clip(weight, 0.0, 1.0))[..., None] * up
+    return np.where(known[..., None], image, estimate).astype(np.float32)
+
+
 @dataclass
 class LayeredDefocus:
     """What :func:`render_layered_defocus` returns.
@@ -143,12 +178,15 @@ def render_layered_defocus(image: np.ndarray,
     """Defocus an all-in-focus linear image by depth layers composited far to near.
 
     The disparity range is cut into layers about :data:`LAYER_STEP` pixels of blur radius apart
-    (at most :data:`MAX_LAYERS`). Each layer is blurred with its disk kernel together with its
+    (at most :data:`MAX_LAYERS`). Each layer is blurred with its PSF together with its
     coverage (alpha), then laid over the result of the farther layers ("over" with
     premultiplied alpha), so that a blurred near object spreads over a sharp background and a
-    sharp near object hides a blurred one, as in a real lens. Dividing by the accumulated alpha
-    at the end removes the dark fringes where the hidden background behind a near layer is
-    unknown.
+    sharp near object hides a blurred one, as in a real lens. Partial occlusion: where a
+    nearer layer is blurred, a lens sees behind its soft edge, so each layer is continued
+    (:func:`fill_hidden`) under the nearer ones as far as their blur reaches, and shows through
+    their soft edges; behind a sharp nearer layer nothing is continued, and its edge cuts the
+    blurred layer behind it cleanly. Dividing by the accumulated alpha at the end removes what
+    is left of dark fringes at the frame border.
 
     Args:
         image (np.ndarray): (H, W, 3) linear-light image.
@@ -172,20 +210,37 @@ def render_layered_defocus(image: np.ndarray,
     # Premultiplied accumulators: colour (3), alpha, blurred share, sharp share.
     accum = np.zeros((height, width, 6), np.float32)
     own_radius = np.zeros((height, width), np.float32)
+    radii = np.zeros(count, np.float32)
+    for layer in range(count):
+        mask = index == layer
+        if mask.any():
+            radii[layer] = float(circle_of_confusion(disparity[mask].mean(), focus_disparity,
+                                                     aperture))
+    # How far the blur of anything nearer than each layer reaches into it.
+    nearer_reach = np.r_[np.maximum.accumulate(radii[::-1])[::-1][1:], 0.0]
     for layer in range(count):  # far (small disparity) to near
         mask = index == layer
         if not mask.any():
             continue
-        radius = float(circle_of_confusion(disparity[mask].mean(), focus_disparity, aperture))
+        radius = float(radii[layer])
         own_radius[mask] = radius
         psf = kernel(radius)
         half = psf.shape[0] // 2
+        coverage = mask
+        reach = int(np.ceil(nearer_reach[layer]))
+        if reach >= 1:
+            # The layer continues behind the nearer layers, as far as their blur reaches.
+            distance = cv2.distanceTransform((~mask).astype(np.uint8), cv2.DIST_L2, 3)
+            coverage = mask | ((index > layer) & (distance <= reach + 1))
         # Blur only the layer's bounding box grown by the kernel: near shapes are small.
-        rows, cols = np.nonzero(mask.any(1))[0], np.nonzero(mask.any(0))[0]
+        rows, cols = np.nonzero(coverage.any(1))[0], np.nonzero(coverage.any(0))[0]
         top, bottom = max(rows[0] - half, 0), min(rows[-1] + half + 1, height)
         left, right = max(cols[0] - half, 0), min(cols[-1] + half + 1, width)
-        alpha = mask[top:bottom, left:right].astype(np.float32)
-        premultiplied = np.dstack([image[top:bottom, left:right] * alpha[..., None], alpha])
+        alpha = coverage[top:bottom, left:right].astype(np.float32)
+        colour = image[top:bottom, left:right]
+        if coverage is not mask:
+            colour = fill_hidden(colour, mask[top:bottom, left:right])
+        premultiplied = np.dstack([colour * alpha[..., None], alpha])
         if psf.size > 1:
             premultiplied = cv2.filter2D(premultiplied, -1, psf, borderType=cv2.BORDER_REFLECT)
         alpha = np.clip(premultiplied[..., 3], 0.0, 1.0)

@@ -156,10 +156,12 @@ def test_the_colour_of_a_blurred_foreground_spills_beyond_its_edge():
     # Red (only in the near half) reaches into the sharp far half for about the blur radius...
     assert (out[:, 32:36, 2] > 0.05).all()
     assert (out[:, 40:, 2] == 0).all()
-    # ...falling off gradually over the blur radius: a soft edge, not a step.
-    profile = out[32, 32:38, 2]
-    assert profile[0] > 0.3 and (np.diff(profile) < 0).all()
-    assert ((profile > 0.02) & (profile < 0.75)).sum() >= 5
+    # ...and the lens sees partly behind the soft edge: the far half's green shows through
+    # inside the near half, red is at half strength on the edge, and nothing jumps there.
+    assert (out[:, 28:32, 1] > 0.02).all()
+    assert 0.3 < out[32, 31, 2] < 0.6
+    profile = out[32, 22:42, 2]
+    assert np.abs(np.diff(profile)).max() < 0.12
 
 
 def test_a_sharp_foreground_cuts_a_blurred_background_cleanly():
