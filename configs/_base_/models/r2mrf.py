@@ -12,7 +12,10 @@ data_preprocessor = dict(
     seg_pad_val=255,
     size_divisor=32)
 model = dict(
-    type='EncoderDecoder',
+    # mmseg's EncoderDecoder, plus an optional test-time refinement of the map along the
+    # image's edges: refine_cfg=dict(type='GuidedFilterRefiner', radius=8, eps=1e-3).
+    type='DefocusEncoderDecoder',
+    refine_cfg=None,
     data_preprocessor=data_preprocessor,
     neck=dict(
         type='AMDF',
