@@ -3,7 +3,7 @@
 Not imported by ``import mmseg_r2mrf``: only ``tools/make_synthetic_defocus.py``,
 ``tools/demo.py`` (:func:`is_synthetic_defocus_set`) and tests need it.
 """
-from .depth_layout import grow_object, receding_plane
+from .depth_layout import grow_object, pick_object, receding_plane
 from .photo_effects import add_point_lights, boost_highlights, flatten_regions
 from .scene_layout import SCENES, SceneLayout, random_scene_layout
 from .sensor import add_sensor_noise, jpeg_roundtrip, linear_to_srgb, srgb_to_linear
@@ -27,7 +27,7 @@ __all__ = [
     'boost_highlights', 'check_output_dir', 'circle_of_confusion', 'contact_sheet_picks',
     'disk_kernel', 'flatten_regions', 'grow_object', 'hash_split', 'is_synthetic_defocus_set',
     'jpeg_roundtrip', 'linear_to_srgb', 'load_source_photo', 'load_source_photos',
-    'load_user_photos', 'prepare_photo', 'random_scene_layout', 'receding_plane',
+    'load_user_photos', 'pick_object', 'prepare_photo', 'random_scene_layout', 'receding_plane',
     'render_layered_defocus', 'split_photos', 'srgb_to_linear',
     'write_contact_sheet', 'write_synthetic_defocus'
 ]

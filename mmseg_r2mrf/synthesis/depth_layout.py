@@ -1,5 +1,5 @@
 """Pieces of synthetic scene depth: receding planes and objects cut along photograph regions."""
-from typing import Tuple
+from typing import Optional, Tuple
 
 import cv2
 import numpy as np
@@ -89,6 +89,48 @@ def grow_object(rng: np.random.Generator, regions: np.ndarray, seed: Tuple[int, 
     chosen = inside > 0.5
     chosen[ids[seed]] = True
     return ndimage.binary_fill_holes(chosen[ids])
+
+
+def pick_object(rng: np.random.Generator, objects: np.ndarray, inner: Tuple[slice, slice],
+                share: Tuple[float, float]) -> Optional[np.ndarray]:
+    """One whole object of the photograph (a region of its coarse segmentation) as a subject.
+
+    Candidates cover ``share`` of the visible frame, touch at most two of its sides unless they
+    hold its centre, and run along less than 40 % of its top (the sky, a lawn or a wall, which
+    run across the frame, are backgrounds, not subjects); nearer the centre is likelier, as
+    photographers frame their subjects.
+
+    Args:
+        rng (np.random.Generator): Random source.
+        objects (np.ndarray): (H, W) object ids of the crop, with its margin.
+        inner (tuple[slice, slice]): The visible crop.
+        share (tuple[float, float]): Least and largest share of the visible frame.
+
+    Returns:
+        np.ndarray | None: (H, W) bool mask with holes filled, or None if no object fits.
+    """
+    visible = objects[inner]
+    ids, counts = np.unique(visible, return_counts=True)
+    height, width = visible.shape
+    y, x = np.mgrid[0:height, 0:width]
+    centrality = 1.0 - np.hypot(y / height - 0.5, x / width - 0.5)
+    candidates, weights = [], []
+    for i, count in zip(ids, counts):
+        if not share[0] <= count / visible.size <= share[1]:
+            continue
+        mask = visible == i
+        sides = int(mask[0].any()) + int(mask[-1].any()) + int(mask[:, 0].any()) + int(
+            mask[:, -1].any())
+        # A subject may fill the frame's middle; what runs along its top is sky or backdrop.
+        if (sides > 2 and not mask[height // 2, width // 2]) or mask[0].mean() > 0.4:
+            continue
+        candidates.append(i)
+        weights.append(float(centrality[mask].mean())**4)
+    if not candidates:
+        return None
+    weights = np.asarray(weights) / np.sum(weights)
+    chosen = candidates[int(rng.choice(len(candidates), p=weights))]
+    return ndimage.binary_fill_holes(objects == chosen)
 
 
 def random_seed_point(rng: np.random.Generator, shape: Tuple[int, int],

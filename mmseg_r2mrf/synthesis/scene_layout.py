@@ -4,7 +4,7 @@ Each layout gives a disparity map (1/depth, larger = nearer), the disparity in f
 aperture (pixels of blur radius per unit disparity, so that the circle of confusion is
 ``aperture * |disparity - focus|``, see :func:`~.thin_lens.circle_of_confusion`):
 
-- ``subject_sharp``: a subject made of the photograph's own regions, in focus, before a
+- ``subject_sharp``: a subject, mostly a whole object of the photograph, in focus, before a
   background plane (flat, a receding ground or a wall) at least ``blurred_radius`` blurred;
 - ``foreground_blurred``: the same, with a nearer object entering from a frame edge, defocused,
   whose blur spills over the sharp subject behind it;
@@ -19,7 +19,7 @@ from typing import Optional, Tuple
 
 import numpy as np
 
-from .depth_layout import grow_object, random_seed_point, receding_plane
+from .depth_layout import grow_object, pick_object, random_seed_point, receding_plane
 
 SCENES = ('subject_sharp', 'foreground_blurred', 'background_sharp', 'receding_plane',
           'all_sharp', 'all_blurred')
@@ -76,8 +76,19 @@ def _tilt(rng: np.random.Generator, mask: np.ndarray, amplitude: float) -> np.nd
 
 def _object(rng: np.random.Generator, regions: np.ndarray, where: str,
             share: Tuple[float, float]) -> np.ndarray:
+    """Parts of the photograph grouped into an object around a random point."""
     return grow_object(rng, regions, random_seed_point(rng, regions.shape, where),
                        float(rng.uniform(*share)))
+
+
+def _subject(rng: np.random.Generator, regions: np.ndarray, objects: Optional[np.ndarray],
+             inner: Tuple[slice, slice], share: Tuple[float, float]) -> np.ndarray:
+    """Mostly a whole object of the photograph; else parts grouped around the centre."""
+    if objects is not None and rng.random() < 0.75:
+        subject = pick_object(rng, objects, inner, (share[0], 0.85))
+        if subject is not None:
+            return subject
+    return _object(rng, regions, 'centre', share)
 
 
 def random_scene_layout(rng: np.random.Generator,
@@ -87,7 +98,8 @@ def random_scene_layout(rng: np.random.Generator,
                         sharp_radius: float,
                         blurred_radius: float,
                         inner: Tuple[slice, slice],
-                        measured: Optional[np.ndarray] = None) -> Optional[SceneLayout]:
+                        measured: Optional[np.ndarray] = None,
+                        objects: Optional[np.ndarray] = None) -> Optional[SceneLayout]:
     """Draw one shot of ``scene`` over a photograph crop.
 
     Args:
@@ -100,6 +112,8 @@ def random_scene_layout(rng: np.random.Generator,
         inner (tuple[slice, slice]): The crop without its margin (what the image shows).
         measured (np.ndarray, optional): (H, W) measured disparity in [0, 1] to use instead of
             a drawn one.
+        objects (np.ndarray, optional): (H, W) ids of the photograph's whole objects (coarse
+            segmentation), from which subjects are mostly chosen.
 
     Returns:
         SceneLayout | None: The shot, or None where the draw is unusable (an empty or
@@ -130,8 +144,8 @@ def random_scene_layout(rng: np.random.Generator,
 
     background = _background(rng, shape)
     if scene == 'background_sharp':
-        subject = _object(rng, regions, 'centre' if rng.random() < 0.6 else 'border',
-                          (0.1, 0.45))
+        subject = _subject(rng, regions, objects, inner, (0.1, 0.45)) if rng.random() < 0.6 \
+            else _object(rng, regions, 'border', (0.1, 0.45))
         if not 0 < subject[inner].mean() < 0.9:
             return None
         focus = float(np.median(background[inner][~subject[inner]]))
@@ -146,7 +160,7 @@ def random_scene_layout(rng: np.random.Generator,
         return SceneLayout(disparity.astype(np.float32), focus, float(aperture), subject,
                            no_object)
 
-    subject = _object(rng, regions, 'centre', (0.12, 0.5))
+    subject = _subject(rng, regions, objects, inner, (0.12, 0.5))
     if not 0.03 < subject[inner].mean() < 0.9:
         return None
     near = float(rng.uniform(0.6, 0.85))

@@ -1,8 +1,10 @@
 """Sharp source photographs: those shipped inside installed packages and the user's own.
 
 Every photograph is prepared once: brought to at most :data:`PREPARED_LONG_SIDE` px on its
-longer side and cut into object-sized regions by Felzenszwalb and Huttenlocher's graph-based
-segmentation (scikit-image), whose outlines the synthetic subjects follow.
+longer side and segmented twice by Felzenszwalb and Huttenlocher's graph-based segmentation
+(scikit-image): coarsely into whole objects (a person, a cup, a building), the subjects of the
+synthetic shots, and finely into their parts (a face, a sleeve), which other layouts and the
+textureless surfaces use.
 """
 import hashlib
 import os
@@ -46,10 +48,12 @@ SPLITS = ('train', 'val', 'test')
 HASH_SPLIT_SHARES = dict(val=0.15, test=0.15)
 #: Photographs are prepared at most this long (the benchmarks' scale, Shi's 640 px).
 PREPARED_LONG_SIDE = 640
-#: Settings of the graph-based segmentation (``skimage.segmentation.felzenszwalb``) at
-#: :data:`PREPARED_LONG_SIDE`: measured here, they give 30-70 regions per photograph that follow
-#: its objects (a coat, a face, a cup). Part of the recipe: other numbers give another dataset.
+#: Settings of the graph-based segmentations (``skimage.segmentation.felzenszwalb``) at
+#: :data:`PREPARED_LONG_SIDE`: measured here, the fine one gives 30-70 regions per photograph
+#: that follow its parts (a coat, a face, a cup), the coarse one 5-11 whole objects (the
+#: cameraman, the astronaut, the pagoda). Part of the recipe: other numbers, another dataset.
 SEGMENTATION = dict(scale=400, sigma=0.8, min_size=400)
+OBJECT_SEGMENTATION = dict(scale=1500, sigma=1.5, min_size=2500)
 #: Image suffixes that ``--photos`` folders are searched for (any case).
 PHOTO_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff', '.webp')
 
@@ -65,6 +69,7 @@ class SourcePhoto:
         regions (np.ndarray): (H, W) int32 region ids of a graph-based segmentation:
             object-sized parts of the photograph, whose outlines the synthetic subjects follow,
             so that depth edges fall on the photograph's own object boundaries.
+        objects (np.ndarray): (H, W) int32 ids of a coarse segmentation: whole objects.
         disparity (np.ndarray, optional): (H, W) float32 measured disparity scaled to [0, 1]
             (1 = nearest), or None where the depth layout is drawn at random.
         source (str): Where it came from (package and licence, or file path).
@@ -72,6 +77,7 @@ class SourcePhoto:
     name: str
     image: np.ndarray
     regions: np.ndarray
+    objects: np.ndarray
     disparity: Optional[np.ndarray] = None
     source: str = ''
 
@@ -132,10 +138,11 @@ def prepare_photo(name: str, rgb: np.ndarray, disparity: Optional[np.ndarray] = 
             disparity = cv2.resize(disparity.astype(np.float32), size,
                                    interpolation=cv2.INTER_NEAREST)
     regions = felzenszwalb(rgb, channel_axis=-1, **SEGMENTATION).astype(np.int32)
+    objects = felzenszwalb(rgb, channel_axis=-1, **OBJECT_SEGMENTATION).astype(np.int32)
     if disparity is not None:
         disparity = _normalise_disparity(disparity.astype(np.float32))
     return SourcePhoto(name=name, image=np.ascontiguousarray(rgb[..., ::-1]), regions=regions,
-                       disparity=disparity, source=source)
+                       objects=objects, disparity=disparity, source=source)
 
 
 def load_source_photo(name: str) -> SourcePhoto:

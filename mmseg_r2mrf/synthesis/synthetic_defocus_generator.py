@@ -202,7 +202,7 @@ class SyntheticDefocusGenerator:
                            if scale < 1 else cv2.INTER_CUBIC)
         nearest = functools.partial(cv2.resize, dsize=(out_w, out_h),
                                     interpolation=cv2.INTER_NEAREST)
-        regions = nearest(photo.regions)
+        regions, objects = nearest(photo.regions), nearest(photo.objects)
         disparity = None if photo.disparity is None else cv2.resize(
             photo.disparity, (out_w, out_h), interpolation=cv2.INTER_LINEAR)
         top = int(rng.integers(0, out_h - self.size + 1))
@@ -215,8 +215,8 @@ class SyntheticDefocusGenerator:
             return padded[top:top + self.size + 2 * margin, left:left + self.size + 2 * margin]
 
         settings = dict(scale=round(scale, 4), long_side=max(out_w, out_h), top=top, left=left)
-        return (cut(image), cut(regions), None if disparity is None else cut(disparity),
-                margin, max_radius, settings)
+        return (cut(image), cut(regions), cut(objects),
+                None if disparity is None else cut(disparity), margin, max_radius, settings)
 
     def _aperture(self, rng: np.random.Generator):
         """The PSF of the shot's aperture: a disc, a polygon of blades, or a cat's eye."""
@@ -229,32 +229,46 @@ class SyntheticDefocusGenerator:
                  aperture_rotation=round(params['rotation'], 4),
                  cat_eye=round(params['cat_eye'], 4) if shape == 'cat_eye' else 0.0)
 
+    @staticmethod
+    def _flatten(rng: np.random.Generator, linear: np.ndarray, regions: np.ndarray,
+                 sharp_subject: np.ndarray, scale: float) -> Tuple[np.ndarray, np.ndarray]:
+        """Make some of the less textured parts of a sharp subject textureless.
+
+        Textureless surfaces inside a sharp outline (skin, paint, petals, a plain dark object)
+        are still sharp: labels come from depth, and the model must see such surfaces labelled
+        so. Only parts of the subject (not whole lawns, which made smooth would look
+        defocused) and among them the less textured half (a smoothed roof would look smeared).
+        """
+        flattened = np.zeros(regions.shape, bool)
+        if not sharp_subject.any():
+            return linear, flattened
+        detail = np.abs(cv2.Laplacian(linear.mean(2), cv2.CV_32F))
+        ids, areas = np.unique(regions[sharp_subject], return_counts=True)
+        parts = [(i, float(detail[regions == i].mean())) for i, area in zip(ids, areas)
+                 if area < 0.15 * regions.size and sharp_subject[regions == i].mean() > 0.99]
+        if not parts:
+            return linear, flattened
+        median = np.median([texture for _, texture in parts])
+        plain = [i for i, texture in parts if texture <= median]
+        chosen = rng.choice(plain, max(1, int(len(plain) * rng.uniform(0.3, 1.0))),
+                            replace=False)
+        flattened = np.isin(regions, chosen) & sharp_subject
+        return flatten_regions(linear, flattened, float(rng.uniform(6, 16)) * scale), flattened
+
     def _attempt(self, rng: np.random.Generator, photo: SourcePhoto, scene: str):
-        image, regions, measured, margin, max_radius, settings = self._crop(rng, photo)
+        image, regions, objects, measured, margin, max_radius, settings = self._crop(rng, photo)
         inner = (slice(margin, -margin), slice(margin, -margin))
         layout = random_scene_layout(rng, scene, regions, max_radius, self.sharp_radius,
-                                     self.blurred_radius, inner, measured)
+                                     self.blurred_radius, inner, measured, objects)
         if layout is None:
             return None
         linear = srgb_to_linear(image.astype(np.float32) / 255.0)
         coc = circle_of_confusion(layout.disparity, layout.focus, layout.aperture)
         sharp = coc < self.sharp_radius
-        # Textureless surfaces inside a sharp outline (skin, paint, petals) are still sharp:
-        # labels come from depth, and such surfaces must be seen being labelled so.
         flattened = np.zeros(coc.shape, bool)
-        if rng.random() < 0.5 and (layout.subject & sharp).any():
-            # Parts of the subject (a face, a sleeve), not whole landscapes: a lawn made
-            # smooth would look like a defocused one.
-            ids, areas = np.unique(regions[layout.subject & sharp], return_counts=True)
-            inside = [i for i, area in zip(ids, areas)
-                      if area < 0.15 * regions.size and sharp[regions == i].mean() > 0.99
-                      and layout.subject[regions == i].mean() > 0.99]
-            if inside:
-                chosen = rng.choice(inside, max(1, int(len(inside) * rng.uniform(0.3, 1.0))),
-                                    replace=False)
-                flattened = np.isin(regions, chosen) & layout.subject
-                linear = flatten_regions(linear, flattened,
-                                         float(rng.uniform(4, 12)) * max_radius / 18.0)
+        if rng.random() < 0.5:
+            linear, flattened = self._flatten(rng, linear, regions, layout.subject & sharp,
+                                              max_radius / 18.0)
         gain = float(rng.uniform(1.5, 8.0)) if rng.random() < 0.6 else 1.0
         if gain > 1:
             linear = boost_highlights(linear, gain)
@@ -262,7 +276,7 @@ class SyntheticDefocusGenerator:
         # Lights belong to the background, behind the focused depth, never on the subject.
         defocused = (coc > 2 * self.blurred_radius) & (layout.disparity < layout.focus) & \
             ~layout.subject & ~layout.occluder
-        if rng.random() < 0.35 and defocused[inner].any():
+        if rng.random() < 0.3 and defocused[inner].any():
             linear, lights = add_point_lights(rng, linear, defocused, coc,
                                               int(rng.integers(3, 30)))
         kernel, aperture_settings = self._aperture(rng)
@@ -468,19 +482,25 @@ def write_synthetic_defocus(generator: SyntheticDefocusGenerator,
     return records
 
 
-#: The effects the contact sheet shows, one row each: a title and what a record must hold.
+#: The effects the contact sheet shows, one row each: a title, what a record must hold, and
+#: which of those records shows it best (largest first).
 CONTACT_SHEET_EFFECTS = (
-    ('sharp subject, blurred background', lambda r: r['scene'] == 'subject_sharp'),
-    ('blurred foreground spill', lambda r: r['scene'] == 'foreground_blurred'),
-    ('blurred object, sharp backgr.', lambda r: r['scene'] == 'background_sharp'),
-    ('receding plane', lambda r: r['scene'] == 'receding_plane'),
-    ('textureless, sharp', lambda r: r['flattened_share'] > 0.05),
-    ('bokeh (disc)', lambda r: r['point_lights'] >= 3 and r['aperture_shape'] == 'disc'),
-    ('bokeh (polygon)', lambda r: r['point_lights'] >= 3 and r['aperture_shape'] == 'polygon'),
-    ("bokeh (cat's eye)", lambda r: r['point_lights'] >= 3
-     and r['aperture_shape'] == 'cat_eye'),
-    ('all sharp', lambda r: r['scene'] == 'all_sharp'),
-    ('all blurred', lambda r: r['scene'] == 'all_blurred'),
+    ('sharp subject, blurred background', lambda r: r['scene'] == 'subject_sharp',
+     lambda r: min(r['sharp_pixels'], r['blurred_pixels'])),
+    ('blurred foreground spill', lambda r: r['scene'] == 'foreground_blurred',
+     lambda r: min(r['sharp_pixels'], r['blurred_pixels'])),
+    ('blurred object, sharp backgr.', lambda r: r['scene'] == 'background_sharp',
+     lambda r: min(r['sharp_pixels'], r['blurred_pixels'])),
+    ('receding plane', lambda r: r['scene'] == 'receding_plane',
+     lambda r: min(r['sharp_pixels'], r['blurred_pixels'], r['ignored_pixels'])),
+    ('textureless, sharp', lambda r: r['flattened_share'] > 0.05,
+     lambda r: r['flattened_share']),
+    ('bokeh (disc)', lambda r: r['aperture_shape'] == 'disc', lambda r: r['point_lights']),
+    ('bokeh (polygon)', lambda r: r['aperture_shape'] == 'polygon', lambda r: r['point_lights']),
+    ("bokeh (cat's eye)", lambda r: r['aperture_shape'] == 'cat_eye',
+     lambda r: r['point_lights']),
+    ('all sharp', lambda r: r['scene'] == 'all_sharp', lambda r: 0),
+    ('all blurred', lambda r: r['scene'] == 'all_blurred', lambda r: 0),
 )
 
 
@@ -493,13 +513,14 @@ def contact_sheet_picks(records: Sequence[dict]) -> List[Tuple[str, str]]:
     Returns:
         list[tuple[str, str]]: (effect title, sample name) pairs, no sample twice.
     """
-    ordered = sorted(records, key=lambda r: r['split'] != 'train')
     picks, used = [], set()
-    for title, shows in CONTACT_SHEET_EFFECTS:
-        match = next((r for r in ordered if r['name'] not in used and shows(r)), None)
-        if match is not None:
-            picks.append((title, match['name']))
-            used.add(match['name'])
+    for title, shows, score in CONTACT_SHEET_EFFECTS:
+        matches = [r for r in records if r['name'] not in used and shows(r)]
+        if matches:
+            # The best of the first few dozen: a sheet from the start of the set, quickly.
+            best = max(matches[:40], key=lambda r: (r['split'] == 'train', score(r)))
+            picks.append((title, best['name']))
+            used.add(best['name'])
     return picks or [('sample', records[0]['name'])]
 
 
@@ -518,4 +539,4 @@ def write_contact_sheet(data_root: str, picks: Sequence[Tuple[str, str]], path: 
                  image=cv2.imread(osp.join(data_root, 'image', name + '.jpg'), cv2.IMREAD_COLOR),
                  label=cv2.imread(osp.join(data_root, 'gt', name + '.png'), cv2.IMREAD_UNCHANGED),
                  maps={}) for title, name in picks]
-    save_prediction_sheet(rows, path)
+    save_prediction_sheet(rows, path, dpi=110)

@@ -159,3 +159,22 @@ def test_bad_arguments_are_refused(tool, tmp_path):
     with pytest.raises(FileNotFoundError, match='does-not-exist'):
         tool.main([str(tmp_path / 'syn'), '--photos', str(tmp_path / 'does-not-exist'),
                    '--no-progress'])
+
+
+def test_contact_sheet_has_a_row_per_effect():
+    from mmseg_r2mrf.synthesis import CONTACT_SHEET_EFFECTS, contact_sheet_picks
+    base = dict(split='train', scene='subject_sharp', sharp_pixels=10, blurred_pixels=10,
+                ignored_pixels=0, flattened_share=0.0, aperture_shape='disc', point_lights=0)
+    variants = [dict(), dict(scene='foreground_blurred'), dict(scene='background_sharp'),
+                dict(scene='receding_plane', ignored_pixels=5), dict(flattened_share=0.3),
+                dict(point_lights=9), dict(aperture_shape='polygon', point_lights=7),
+                dict(aperture_shape='cat_eye', point_lights=5), dict(scene='all_sharp'),
+                dict(scene='all_blurred')]
+    records = [dict(base, name=f'train_{i:04d}', **v) for i, v in enumerate(variants)]
+    picks = contact_sheet_picks(records)
+    assert [title for title, _ in picks] == [title for title, _, _ in CONTACT_SHEET_EFFECTS]
+    assert len({name for _, name in picks}) == len(picks)  # no sample shown twice
+    # The best example of an effect is chosen: the most point lights for bokeh.
+    assert dict(picks)['bokeh (disc)'] == 'train_0005'
+    assert contact_sheet_picks(records[:1]) == [('sharp subject, blurred background',
+                                                 'train_0000')]
