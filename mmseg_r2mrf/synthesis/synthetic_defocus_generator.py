@@ -4,9 +4,10 @@ Recipe (the SYNDOF/DMENet recipe, notes §3, with the scenes of defocus photogra
 is cut from a photograph brought to the benchmarks' scale (longer side ``long_side``), given a
 scene layout (:mod:`.scene_layout`: a sharp subject made of the photograph's own regions before
 a defocused background, a defocused foreground spilling over a sharp subject, a defocused object
-before a sharp background, a receding plane, all sharp, all blurred), sometimes textureless
-surfaces inside the sharp subject, highlights raised above 1 in linear light and point lights in
-the defocused parts, then a thin-lens circle of confusion, layered blur with an aperture of the
+before a sharp background, a receding plane, all sharp, all blurred), a random exposure, white
+balance and slight lens softness, sometimes textureless surfaces inside the sharp subject,
+highlights raised above 1 in linear light and point lights in the defocused background, then a
+thin-lens circle of confusion, layered blur with an aperture of the
 shot's shape (disc, polygon, cat's eye) composited far to near in linear light (partial
 occlusion), then sensor noise, sRGB and JPEG after the blur.
 
@@ -263,6 +264,15 @@ class SyntheticDefocusGenerator:
         if layout is None:
             return None
         linear = srgb_to_linear(image.astype(np.float32) / 255.0)
+        # Camera variety: exposure and white balance, and a lens not perfectly sharp even in
+        # focus (a Gaussian of at most 0.4 px, well below the 1 px sharp threshold), so that
+        # "sharp" is not "as crisp as the source photograph".
+        exposure = float(np.exp(rng.uniform(np.log(0.7), np.log(1.3))))
+        balance = rng.uniform(0.92, 1.08, 3).astype(np.float32)
+        linear = np.clip(linear * exposure * balance, 0.0, 1.0)
+        softness = float(rng.uniform(0.0, 0.4)) if rng.random() < 0.5 else 0.0
+        if softness > 0.05:
+            linear = cv2.GaussianBlur(linear, (0, 0), softness)
         coc = circle_of_confusion(layout.disparity, layout.focus, layout.aperture)
         sharp = coc < self.sharp_radius
         flattened = np.zeros(coc.shape, bool)
@@ -303,6 +313,7 @@ class SyntheticDefocusGenerator:
         lights = lights[((lights >= 0) & (lights < self.size)).all(1)]
         settings.update(focus_disparity=float(layout.focus), aperture=float(layout.aperture),
                         max_radius=round(float(radius.max()), 3), **aperture_settings,
+                        exposure=round(exposure, 4), lens_softness=round(softness, 3),
                         highlight_gain=round(gain, 3), point_lights=int(len(lights)),
                         flattened_share=round(float(flattened[inner].mean()), 4),
                         shot_noise=shot, read_noise=read, jpeg_quality=quality)
