@@ -19,8 +19,9 @@ def save_prediction_sheet(rows: Sequence[Dict], path: str, dpi: int = 80) -> Non
 
     Args:
         rows (Sequence[dict]): Each with ``title`` (str), ``image`` (H, W, 3 uint8, BGR),
-            ``label`` (H, W; 0/1/255) and ``maps`` (dict of column title -> (H, W) float map in
-            [0, 1]); every row has the same map titles.
+            ``label`` (H, W; 0/1/255, or None for photographs without one: then no row has a
+            label column) and ``maps`` (dict of column title -> (H, W) float map in [0, 1]);
+            every row has the same map titles.
         path (str): Output PNG path.
         dpi (int): Resolution of the PNG.
     """
@@ -29,12 +30,14 @@ def save_prediction_sheet(rows: Sequence[Dict], path: str, dpi: int = 80) -> Non
     if not rows:
         raise ValueError(f'no rows to draw into {path}')
     map_titles = list(rows[0]['maps'])
-    columns = 2 + len(map_titles)
+    labelled = rows[0].get('label') is not None
+    columns = 1 + labelled + len(map_titles)
     figure = Figure(figsize=(2.6 * columns, 2.7 * len(rows)))
     axes = figure.subplots(len(rows), columns, squeeze=False)
     for axes_row, row in zip(axes, rows):
-        panels = [(row['image'][..., ::-1], row['title']),
-                  (colour_label(row['label']), 'label (red: ignored)')]
+        panels = [(row['image'][..., ::-1], row['title'])]
+        if labelled:
+            panels.append((colour_label(row['label']), 'label (red: ignored)'))
         panels += [(row['maps'][title], title) for title in map_titles]
         for axis, (picture, title) in zip(axes_row, panels):
             if picture.ndim == 2:
