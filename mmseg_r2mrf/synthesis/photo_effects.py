@@ -5,7 +5,8 @@ import cv2
 import numpy as np
 
 
-def flatten_regions(linear: np.ndarray, mask: np.ndarray, sigma: float) -> np.ndarray:
+def flatten_regions(linear: np.ndarray, mask: np.ndarray, sigma: float,
+                    strength: float = 1.0) -> np.ndarray:
     """Make the surface under ``mask`` smooth (plain paint, skin, a petal) with a crisp outline.
 
     The texture inside is replaced by its low-pass, computed from the masked pixels only
@@ -16,6 +17,7 @@ def flatten_regions(linear: np.ndarray, mask: np.ndarray, sigma: float) -> np.nd
         linear (np.ndarray): (H, W, 3) linear image.
         mask (np.ndarray): (H, W) bool, the surface to flatten.
         sigma (float): Standard deviation (px) of the low-pass.
+        strength (float): Share of the texture removed (1 = all of it). Defaults to 1.
 
     Returns:
         np.ndarray: A new (H, W, 3) float32 image.
@@ -24,7 +26,8 @@ def flatten_regions(linear: np.ndarray, mask: np.ndarray, sigma: float) -> np.nd
     smooth_weight = cv2.GaussianBlur(weight, (0, 0), sigma)
     smooth = cv2.GaussianBlur(linear * weight[..., None], (0, 0), sigma)
     smooth = smooth / np.maximum(smooth_weight, 1e-6)[..., None]
-    return np.where(mask[..., None], smooth, linear).astype(np.float32)
+    flat = strength * smooth + (1.0 - strength) * linear
+    return np.where(mask[..., None], flat, linear).astype(np.float32)
 
 
 def boost_highlights(linear: np.ndarray, gain: float, knee: float = 0.8,

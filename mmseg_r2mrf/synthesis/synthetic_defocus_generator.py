@@ -254,7 +254,9 @@ class SyntheticDefocusGenerator:
         chosen = rng.choice(plain, max(1, int(len(plain) * rng.uniform(0.3, 1.0))),
                             replace=False)
         flattened = np.isin(regions, chosen) & sharp_subject
-        return flatten_regions(linear, flattened, float(rng.uniform(6, 16)) * scale), flattened
+        # Most of the texture, not all: skin and petals keep a trace of grain.
+        return flatten_regions(linear, flattened, float(rng.uniform(3, 10)) * scale,
+                               float(rng.uniform(0.75, 1.0))), flattened
 
     def _attempt(self, rng: np.random.Generator, photo: SourcePhoto, scene: str):
         image, regions, objects, measured, margin, max_radius, settings = self._crop(rng, photo)

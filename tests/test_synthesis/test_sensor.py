@@ -27,3 +27,4 @@ def test_jpeg_round_trip_returns_the_file_it_decodes():
     assert data[:2] == b'\xff\xd8'
     np.testing.assert_array_equal(cv2.imdecode(np.frombuffer(data, np.uint8), 1), decoded)
     assert not np.array_equal(decoded, image)  # lossy
+

@@ -5,7 +5,7 @@ from scipy import ndimage
 from sklearn.metrics import roc_auc_score
 
 from mmseg_r2mrf.baselines import laplacian_blur_probability
-from mmseg_r2mrf.synthesis import SCENES, SyntheticDefocusGenerator, grow_object
+from mmseg_r2mrf.synthesis import SCENES, SyntheticDefocusGenerator
 
 NUM_SAMPLES = 8  # of each split, rendered once for the module
 SPLITS = ('train', 'val', 'test')
@@ -180,25 +180,18 @@ def test_point_lights_become_bokeh_in_the_defocused_parts(generator):
     assert found >= 2
 
 
-def test_subjects_are_made_of_whole_photograph_regions():
-    rng = np.random.default_rng(0)
-    regions = (np.arange(64)[:, None] // 8 * 8 + np.arange(64)[None, :] // 8).astype(np.int32)
-    for share in (0.1, 0.3, 0.5):
-        mask = grow_object(rng, regions, (32, 32), share)
-        inside = np.bincount(regions.ravel(), weights=mask.ravel()) / np.bincount(regions.ravel())
-        assert set(np.unique(inside)) <= {0.0, 1.0}  # each region wholly in or out
-        assert mask[32, 32] and mask.mean() == pytest.approx(share, abs=0.15)
-
-
 def test_sharpness_separates_labels_but_noise_level_does_not(samples):
     """The classic Laplacian-energy cue sees the blur; the sensor noise carries no label."""
-    cue, noise, labels = [], [], []
+    cue, labels, noise_auc = [], [], []
     for sample in samples.values():
         kept = sample.label != 255
         labels.append(sample.label[kept])
         cue.append(laplacian_blur_probability(sample.image, window=9)[kept])
-        local_noise = cv2.boxFilter(np.square(sample.noise).mean(2), -1, (9, 9))
-        noise.append(local_noise[kept])
+        # Within an image (one noise level for the whole frame), the local noise energy must
+        # not tell blurred from sharp; across images the noise level is drawn independently.
+        if len(np.unique(labels[-1])) == 2:
+            local_noise = cv2.boxFilter(np.square(sample.noise).mean(2), -1, (9, 9))
+            noise_auc.append(roc_auc_score(labels[-1], local_noise[kept]))
     # Textureless sharp surfaces keep the cue from being perfect, which is the point.
     assert roc_auc_score(np.concatenate(labels), np.concatenate(cue)) > 0.7
-    assert abs(roc_auc_score(np.concatenate(labels), np.concatenate(noise)) - 0.5) < 0.1
+    assert len(noise_auc) >= 10 and abs(np.mean(noise_auc) - 0.5) < 0.1
