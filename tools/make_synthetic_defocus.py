@@ -32,11 +32,11 @@ def parse_args(argv=None) -> argparse.Namespace:
         description='Render a synthetic defocus blur detection dataset from real photographs')
     parser.add_argument('out_dir', nargs='?', default='data/synthetic_defocus',
                         help='dataset folder to create (default: data/synthetic_defocus)')
-    parser.add_argument('--num-train', type=int, default=600, help='training crops')
+    parser.add_argument('--num-train', type=int, default=600, help='training crops (600)')
     parser.add_argument('--num-val', type=int, default=48,
-                        help='validation crops (checkpoint selection), own photographs')
-    parser.add_argument('--num-test', type=int, default=64, help='test crops')
-    parser.add_argument('--size', type=int, default=320, help='side of the square crops')
+                        help='validation crops (48; checkpoint selection), own photographs')
+    parser.add_argument('--num-test', type=int, default=64, help='test crops (64)')
+    parser.add_argument('--size', type=int, default=320, help='side of the square crops (320)')
     parser.add_argument('--long-side', type=int, nargs='+', default=[400, 640],
                         metavar=('MIN', 'MAX'),
                         help='longer side (px) the photos are brought to before cropping, one '

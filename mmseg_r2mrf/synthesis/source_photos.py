@@ -18,21 +18,21 @@ import numpy as np
 
 #: Sharp photographs shipped in installed wheels, by name, with their package and licence.
 #: Left out because they already hold defocus (their blurred parts would be labelled sharp):
-#: scikit-image's ``chelsea``/``cat`` and scikit-learn's ``flower.jpg``; ``clock`` (motion
-#: blur), ``coins`` (soft, small), ``hubble_deep_field``/``retina``/``moon`` (not photographs of
-#: scenes). ``motorcycle`` is the Middlebury stereo pair's left view, with its ground-truth
-#: disparity.
+#: scikit-image's ``chelsea``/``cat`` and scikit-learn's ``flower.jpg``; also ``clock`` (motion
+#: blur), ``coins`` (soft, small), ``lfw_subset`` (25 px faces), ``horse``/``page``/``text``
+#: (silhouette, documents), ``hubble_deep_field``/``retina``/``moon`` (not scenes).
+#: ``motorcycle`` is the Middlebury stereo pair's left view, with its ground-truth disparity.
 PACKAGED_PHOTOS = {
     'astronaut': 'scikit-image skimage.data.astronaut (NASA, public domain)',
     'camera': 'scikit-image skimage.data.camera (CC0, Lav Varshney)',
     'rocket': 'scikit-image skimage.data.rocket (NASA/SpaceX, public domain)',
-    'brick': 'scikit-image skimage.data.brick (CC0, Stéfan van der Walt)',
-    'grass': 'scikit-image skimage.data.grass (CC0, Stéfan van der Walt)',
-    'gravel': 'scikit-image skimage.data.gravel (CC0, Stéfan van der Walt)',
+    'brick': 'scikit-image skimage.data.brick (CC0, CC0Textures Bricks25)',
+    'grass': 'scikit-image skimage.data.grass (CC0, linolafett on DeviantArt)',
+    'gravel': 'scikit-image skimage.data.gravel (CC0, CC0Textures Gravel04)',
     'immunohistochemistry': 'scikit-image skimage.data.immunohistochemistry (CMMI, no known '
                             'copyright restrictions)',
     'motorcycle': 'scikit-image skimage.data.stereo_motorcycle (Middlebury 2014 stereo, '
-                  'Scharstein et al.; shipped in scikit-image, BSD-3-Clause package)',
+                  'Scharstein et al., GCPR 2014; research use with citation)',
     'coffee': 'scikit-image skimage.data.coffee (CC0, Rachel Michetti)',
     'china': 'scikit-learn load_sample_image("china.jpg") (CC BY 2.0, danielbuechele)',
     'grace_hopper': 'matplotlib sample_data grace_hopper.jpg (US Navy, public domain)',
