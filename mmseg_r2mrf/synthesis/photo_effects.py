@@ -60,8 +60,9 @@ def add_point_lights(rng: np.random.Generator, linear: np.ndarray, where: np.nda
                      radius: np.ndarray, count: int) -> Tuple[np.ndarray, np.ndarray]:
     """Put small bright lights (lamps, reflections, sun through leaves) in ``where``.
 
-    They go to the brightest fifth of the allowed pixels, where a photograph's own highlights
-    are.
+    They go to the allowed pixels that stand out most from their surroundings (the top tenth
+    of brightness above the local median, among the brighter half), where a photograph's own
+    highlights are.
 
     Args:
         rng (np.random.Generator): Random source.
@@ -74,13 +75,17 @@ def add_point_lights(rng: np.random.Generator, linear: np.ndarray, where: np.nda
 
     Returns:
         tuple[np.ndarray, np.ndarray]: The new float32 image and the (N, 2) (row, col) of the
-        lights placed (fewer than ``count`` if ``where`` is small).
+        lights placed (fewer than ``count``, or none, where ``where`` has few bright spots).
     """
     out = linear.copy()
-    # Lights sit where the photograph is already bright (sky through leaves, reflections).
+    # Lights sit where the photograph already has bright spots (sky through leaves,
+    # reflections, lamps): brighter than their surroundings, not merely bright (a face).
     brightness = linear.max(axis=2)
+    # Above the local median: an edge of a bright area is not a spot, a small highlight is.
+    spots = brightness - cv2.medianBlur(np.ascontiguousarray(brightness), 5)
     if where.any():
-        where = where & (brightness >= np.quantile(brightness[where], 0.8))
+        threshold = max(float(np.quantile(spots[where], 0.9)), 0.02)
+        where = where & (spots >= threshold) & (brightness >= np.quantile(brightness[where], 0.5))
     candidates = np.argwhere(where)
     if not len(candidates) or count <= 0:
         return out, np.zeros((0, 2), int)

@@ -37,7 +37,7 @@ def test_point_lights_go_to_bright_allowed_pixels_with_a_discs_energy():
     lit, where = add_point_lights(rng, image, allowed, radius, count=10)
     assert len(where) == 10 and allowed[where[:, 0], where[:, 1]].all()
     brightness = image.max(2)
-    assert (brightness[where[:, 0], where[:, 1]] >= np.quantile(brightness[allowed], 0.8)).all()
+    assert (brightness[where[:, 0], where[:, 1]] >= np.quantile(brightness[allowed], 0.5)).all()
     # Enough energy for a lit disc of the blur radius: 0.3-2 x pi r^2 (times the tint).
     energy = lit[where[:, 0], where[:, 1]].max(1)
     assert (energy >= 0.3 * np.pi * 36 - 1e-3).all() and (energy <= 2.0 * np.pi * 36).all()
@@ -45,3 +45,15 @@ def test_point_lights_go_to_bright_allowed_pixels_with_a_discs_energy():
                                             0),
                                   np.delete(image.reshape(-1, 3), where[:, 0] * 40 + where[:, 1],
                                             0))
+
+
+def test_point_lights_prefer_bright_spots_to_bright_smooth_surfaces():
+    rng = np.random.default_rng(0)
+    image = np.full((40, 40, 3), 0.2, np.float32)
+    image[:, :20] = 0.9  # a bright, smooth face
+    spots = [(5, 25), (12, 33), (20, 28), (30, 36), (35, 24)]
+    for row, col in spots:
+        image[row, col] = 0.95  # small highlights on the dark side
+    radius = np.full((40, 40), 5.0, np.float32)
+    _, where = add_point_lights(rng, image, np.ones((40, 40), bool), radius, count=5)
+    assert sorted(map(tuple, where)) == sorted(spots)
