@@ -320,9 +320,9 @@ class SyntheticDefocusGenerator:
                         flattened_share=round(float(flattened[inner].mean()), 4),
                         shot_noise=shot, read_noise=read, jpeg_quality=quality)
         return dict(image=decoded, jpeg=jpeg, label=label, radius=radius,
-                    disparity=layout.disparity[inner], noise=noisy_srgb - clean_srgb, subject=layout.subject[inner],
-                    occluder=layout.occluder[inner], flattened=flattened[inner], lights=lights,
-                    settings=settings)
+                    disparity=layout.disparity[inner], noise=noisy_srgb - clean_srgb,
+                    subject=layout.subject[inner], occluder=layout.occluder[inner],
+                    flattened=flattened[inner], lights=lights, settings=settings)
 
     def sample(self, split: str, index: int, scene: Optional[str] = None) -> DefocusSample:
         """Render sample ``index`` of ``split``; the same arguments give the same sample.
