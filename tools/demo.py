@@ -59,6 +59,10 @@ def ensure_data(args) -> None:
         if not is_synthetic_defocus_set(args.data_root):
             sys.exit(f'demo: {args.data_root} exists but was not written by '
                      'tools/make_synthetic_defocus.py; pass another --data-root')
+        if not osp.isfile(osp.join(args.data_root, 'val.txt')):
+            sys.exit(f'demo: {args.data_root} was written by an older generator, without the '
+                     'validation split the config selects on; regenerate it with python '
+                     f'tools/make_synthetic_defocus.py {args.data_root} --overwrite')
         print(f'Reusing the synthetic defocus set in {args.data_root}')
         return
     extra = []
