@@ -51,7 +51,7 @@ def main(argv=None) -> int:
         model_title = f'R²MRF ({osp.basename(args.checkpoint)})'
     else:
         detector = DefocusDetector.from_pretrained(args.pretrained)
-        model_title = f'R²MRF ({detector.release.name})'
+        model_title = f'R²MRF ({detector.release})'
     baseline = LaplacianEnergyBaseline()
     rows = [dict(title=name, image=image, label=None,
                  maps={model_title: detector.predict(image),

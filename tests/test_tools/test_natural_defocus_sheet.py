@@ -25,3 +25,14 @@ def test_existing_output_is_kept_without_force(tiny, tmp_path, capsys):
     assert exit_.value.code == 2
     assert out.read_bytes() == b'mine'
     assert '--force' in capsys.readouterr().err
+
+
+def test_the_released_model_is_the_default(tmp_path, monkeypatch):
+    from tiny_detector import make_tiny_release
+
+    import mmseg_r2mrf.pretrained.releases as releases
+    root = make_tiny_release(str(tmp_path / 'releases'))
+    monkeypatch.setattr(releases, 'PRETRAINED_DIR', root)
+    tool = load_tool('natural_defocus_sheet')
+    assert tool.main([str(tmp_path / 'sheet.png')]) == 0
+    assert cv2.imread(str(tmp_path / 'sheet.png')) is not None
