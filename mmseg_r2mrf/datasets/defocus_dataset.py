@@ -11,8 +11,8 @@ from mmengine.logging import print_log
 from mmseg.datasets import BaseSegDataset
 from mmseg.registry import DATASETS
 from .image_file_check import read_image_size
-from .transforms.load_defocus_annotations import (MASK_POLARITIES, is_binary_mask,
-                                                  read_defocus_mask, to_defocus_label)
+from .transforms.load_defocus_annotations import (MASK_POLARITIES, file_mask_to_label,
+                                                  is_binary_mask, read_defocus_mask)
 
 IMAGE_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff')
 
@@ -166,10 +166,7 @@ class DefocusDataset(BaseSegDataset):
         # Decode the mask as the pipelines will (LoadDefocusAnnotations), so that the check and
         # the training see the same values. The binarisation threshold cannot make a mask fail.
         mask = read_defocus_mask(seg_map_path, self.mask_polarity, self.backend_args)
-        try:
-            to_defocus_label(mask, self.mask_polarity)
-        except ValueError as error:
-            raise ValueError(f'{seg_map_path}: {error}') from error
+        file_mask_to_label(mask, self.mask_polarity, seg_map_path)
         return is_binary_mask(mask, self.mask_polarity)
 
     def _warn_grey_masks(self, grey_masks: List[str], total: int) -> None:

@@ -123,7 +123,13 @@ def load_defocus_label(path: str,
         ValueError: An unknown polarity, or a file that cannot be decoded, is not a one-channel
             label file or holds values outside the label encoding; the message names the file.
     """
-    mask = read_defocus_mask(path, polarity, backend_args)
+    return file_mask_to_label(read_defocus_mask(path, polarity, backend_args), polarity, path,
+                              threshold)
+
+
+def file_mask_to_label(mask: np.ndarray, polarity: str, path: str,
+                       threshold: int = 128) -> np.ndarray:
+    """:func:`to_defocus_label` of a mask read from ``path``; its errors name the file."""
     try:
         return to_defocus_label(mask, polarity, threshold)
     except ValueError as error:
