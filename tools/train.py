@@ -22,7 +22,8 @@ def parse_args() -> argparse.Namespace:
                         help='resume from the latest checkpoint in the work_dir automatically (the newest '
                         'complete one if last_checkpoint is missing, empty or stale)')
     parser.add_argument('--amp', action='store_true', default=False,
-                        help='enable automatic-mixed-precision training (CUDA only)')
+                        help='mixed precision: float16 on CUDA, bfloat16 autocast on CPUs '
+                        'with AVX512-BF16 or AMX (float32 with a warning on other CPUs)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override settings of the config, key=value pairs')
     parser.add_argument('--allow-partial', action='store_true',

@@ -51,31 +51,48 @@ def load_config(config: str,
     return cfg
 
 
-def enable_amp(cfg: Config, cuda_available: Optional[bool] = None) -> bool:
-    """``--amp``: train with mmengine's ``AmpOptimWrapper`` where CUDA is present.
+def enable_amp(cfg: Config,
+               cuda_available: Optional[bool] = None,
+               cpu_bf16: Optional[bool] = None) -> Optional[str]:
+    """``--amp``: mixed precision, fp16 on CUDA and bfloat16 on CPUs that compute it natively.
 
-    Without CUDA, automatic mixed precision is not applied: a warning says so and training
-    stays in float32.
+    * CUDA: mmengine's ``AmpOptimWrapper`` (float16, dynamic loss scaling).
+    * CPU with AVX512-BF16 or AMX: :class:`~mmseg_r2mrf.engine.CPUAmpOptimWrapper`, bfloat16
+      autocast (mmengine's wrapper asserts a GPU).
+    * Any other CPU: a warning, and training stays float32 (emulated bfloat16 is slower).
 
     Args:
         cfg (Config): The training config, changed in place.
         cuda_available (bool, optional): Whether CUDA can be used. Defaults to asking torch.
+        cpu_bf16 (bool, optional): Whether the CPU computes bfloat16 natively. Defaults to
+            asking the CPU (:func:`~mmseg_r2mrf.engine.cpu_supports_bf16`).
 
     Returns:
-        bool: Whether mixed precision was enabled.
+        str | None: ``'float16'`` or ``'bfloat16'``, or None when training stays float32.
     """
+    from ..engine.optimizers import cpu_supports_bf16
+
+    optim_type = cfg.optim_wrapper.get('type', 'OptimWrapper')
+    if optim_type not in ('OptimWrapper', 'AmpOptimWrapper', 'CPUAmpOptimWrapper'):
+        raise ValueError(f'--amp needs OptimWrapper, the config uses {optim_type}')
     if cuda_available is None:
         cuda_available = torch.cuda.is_available()
-    if not cuda_available:
-        print_log('--amp is ignored: automatic mixed precision needs CUDA, and none is '
-                  'available. Training in float32.', logger='current', level=logging.WARNING)
-        return False
-    optim_type = cfg.optim_wrapper.get('type', 'OptimWrapper')
-    if optim_type not in ('OptimWrapper', 'AmpOptimWrapper'):
-        raise ValueError(f'--amp needs OptimWrapper, the config uses {optim_type}')
-    cfg.optim_wrapper.type = 'AmpOptimWrapper'
-    cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
-    return True
+    if cuda_available:
+        cfg.optim_wrapper.type = 'AmpOptimWrapper'
+        cfg.optim_wrapper.pop('dtype', None)
+        cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+        return 'float16'
+    if cpu_bf16 is None:
+        cpu_bf16 = cpu_supports_bf16()
+    if not cpu_bf16:
+        print_log('--amp: this CPU has no native bfloat16 (AVX512-BF16 or AMX) and CUDA is not '
+                  'available; training in float32.', logger='current', level=logging.WARNING)
+        return None
+    cfg.optim_wrapper.type = 'CPUAmpOptimWrapper'
+    cfg.optim_wrapper.pop('loss_scale', None)
+    cfg.optim_wrapper.dtype = 'bfloat16'
+    print_log('--amp: bfloat16 autocast on the CPU (CPUAmpOptimWrapper).', logger='current')
+    return 'bfloat16'
 
 
 def require_checkpoint_fit(cfg: Config, allow_partial: bool = False) -> None:

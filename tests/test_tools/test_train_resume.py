@@ -7,6 +7,7 @@ import pytest
 import torch
 from mmengine.config import Config
 from mmseg_r2mrf.compat import safe_load_checkpoint
+from mmseg_r2mrf.engine import cpu_supports_bf16
 from mmseg_r2mrf.utils import enable_amp
 from tiny_data import TINY_CONFIG, make_tiny_seg_dataset, run_tool, tiny_data_options
 
@@ -80,25 +81,42 @@ def test_test_tool_evaluates_the_checkpoint(runs, tmp_path):
         assert 'mIoU' in json.load(f)
 
 
-def test_amp_without_cuda_is_ignored_with_a_warning(runs, tmp_path):
+def test_amp_on_a_cpu_trains_in_bfloat16_where_supported(runs, tmp_path):
     # CUDA hidden, so that the CPU path is what runs on any machine.
     result = _train(tmp_path / 'amp', runs['data_root'], '--amp', '--cfg-options',
                     'train_cfg.max_iters=1', env={'CUDA_VISIBLE_DEVICES': ''})
-    assert '--amp is ignored' in result.stdout + result.stderr
-    assert osp.exists(tmp_path / 'amp' / 'iter_1.pth')
+    log = result.stdout + result.stderr
+    if cpu_supports_bf16():
+        assert '--amp: bfloat16 autocast on the CPU' in log
+    else:
+        assert '--amp: this CPU has no native bfloat16' in log
+    checkpoint = safe_load_checkpoint(str(tmp_path / 'amp' / 'iter_1.pth'))
+    # Weights and optimizer state stay float32 under autocast.
+    assert all(v.dtype == torch.float32 for v in checkpoint['state_dict'].values()
+               if v.is_floating_point())
 
 
-def test_amp_with_cuda_switches_to_the_amp_optim_wrapper():
-    # The CUDA branch of --amp, on the config alone (training with it needs a GPU).
+def test_amp_selects_the_wrapper_by_device():
     cfg = Config.fromfile(TINY_CONFIG)
-    assert enable_amp(cfg, cuda_available=True)
+    assert enable_amp(cfg, cuda_available=True) == 'float16'
     assert cfg.optim_wrapper.type == 'AmpOptimWrapper'
     assert cfg.optim_wrapper.loss_scale == 'dynamic'
     assert cfg.optim_wrapper.optimizer.type == 'SGD'  # the rest of the wrapper is kept
+    cpu = Config.fromfile(TINY_CONFIG)
+    assert enable_amp(cpu, cuda_available=False, cpu_bf16=True) == 'bfloat16'
+    assert cpu.optim_wrapper.type == 'CPUAmpOptimWrapper'
+    assert cpu.optim_wrapper.dtype == 'bfloat16' and 'loss_scale' not in cpu.optim_wrapper
+    assert cpu.optim_wrapper.optimizer.type == 'SGD'
     unchanged = Config.fromfile(TINY_CONFIG)
-    assert not enable_amp(unchanged, cuda_available=False)
+    assert enable_amp(unchanged, cuda_available=False, cpu_bf16=False) is None
     assert unchanged.optim_wrapper.type == 'OptimWrapper'
     other = Config.fromfile(TINY_CONFIG)
     other.optim_wrapper.type = 'ApexOptimWrapper'
     with pytest.raises(ValueError, match='ApexOptimWrapper'):
         enable_amp(other, cuda_available=True)
+
+
+def test_fallback_message_without_native_bfloat16(mmengine_log):
+    cfg = Config.fromfile(TINY_CONFIG)
+    assert enable_amp(cfg, cuda_available=False, cpu_bf16=False) is None
+    assert 'no native bfloat16' in mmengine_log.text

@@ -182,3 +182,42 @@ def test_bad_arguments():
         _head(branch_resolution='input')
     with pytest.raises(ValueError, match='input_transform'):
         _head(input_transform='resize_concat')
+
+
+@pytest.mark.parametrize('avg_non_ignore', [False, True])
+def test_sigmoid_loss_equals_the_base_heads_value(avg_non_ignore):
+    """The one-label-check path gives BaseDecodeHead.loss_by_feat's value, term by term."""
+    from mmseg.models.decode_heads.decode_head import BaseDecodeHead
+    loss_decode = [dict(type='CrossEntropyLoss', use_sigmoid=True, avg_non_ignore=avg_non_ignore),
+                   dict(type='CrossEntropyLoss', use_sigmoid=True, loss_weight=0.5)]
+    head = _head(num_levels=2, loss_decode=loss_decode).train()
+    inputs, samples = _inputs(2, 2, [(8, 8), (4, 4)]), _samples(2, (16, 16))
+    fused, sides = head.forward_all(inputs)
+    losses = head.loss_by_feat((fused, sides), samples)
+    for key, logit in [('fuse', fused), ('level2_step1', sides[1][0])]:
+        expected = BaseDecodeHead.loss_by_feat(head, logit, samples)['loss_ce']
+        torch.testing.assert_close(losses[f'{key}.loss_ce'], expected, rtol=1e-6, atol=0)
+
+
+def test_sigmoid_loss_refuses_labels_above_one():
+    head = _head(num_levels=2).train()
+    samples = _samples(1, (16, 16))
+    samples[0].gt_sem_seg.data[0, 5, 5] = 2
+    with pytest.raises(ValueError, match='labels 0, 1 or 255'):
+        head.loss(_inputs(2, 1, [(8, 8), (4, 4)]), samples, dict())
+
+
+def test_loss_of_a_bfloat16_forward_is_float32():
+    head = _head(num_levels=2).train()
+    with torch.autocast('cpu', dtype=torch.bfloat16):
+        losses = head.loss(_inputs(2, 1, [(8, 8), (4, 4)]), _samples(1, (16, 16)), dict())
+    assert all(v.dtype == torch.float32 for k, v in losses.items() if 'loss' in k)
+
+
+def test_other_losses_take_the_base_heads_path():
+    head = _head(num_levels=2, loss_decode=[
+        dict(type='CrossEntropyLoss', use_sigmoid=True),
+        dict(type='DiceLoss', use_sigmoid=True, loss_name='loss_dice')]).train()
+    losses = head.loss(_inputs(2, 1, [(8, 8), (4, 4)]), _samples(1, (16, 16)), dict())
+    assert {'fuse.loss_ce', 'fuse.loss_dice', 'level1_step2.loss_dice'} <= set(losses)
+    assert all(torch.isfinite(v) for v in losses.values())

@@ -1,0 +1,148 @@
+"""Seconds per training iteration of a segmentor, float32 and mixed precision side by side.
+
+One iteration is what ``IterBasedTrainLoop`` runs per batch once the batch is loaded:
+``model.train_step`` (data preprocessing, forward, every loss term, backward, optimizer step)
+through an optim wrapper built from the config's ``optim_wrapper``. The precisions are timed
+interleaved (fp32, amp, fp32, ...) in one process on one model, so a change of the machine's
+load hits them alike.
+"""
+import copy
+import statistics
+import time
+from typing import Dict, List, Optional, Sequence
+
+import torch
+from mmengine.config import ConfigDict
+from mmengine.optim import OptimWrapper, build_optim_wrapper
+from mmengine.structures import PixelData
+from mmseg.structures import SegDataSample
+from torch import nn
+
+from ..engine.optimizers import cpu_supports_bf16
+
+PRECISIONS = ('fp32', 'amp')
+
+
+def synthetic_training_batch(batch_size: int, shape: Sequence[int], seed: int = 0) -> dict:
+    """A batch as the train dataloader gives it: uint8 images and 0/1 labels (random halves).
+
+    Args:
+        batch_size (int): Images in the batch.
+        shape (Sequence[int]): (height, width) of every image.
+        seed (int): Seed of the random pixels.
+
+    Returns:
+        dict: ``inputs`` (list of (3, H, W) uint8 tensors) and ``data_samples``.
+    """
+    generator = torch.Generator().manual_seed(seed)
+    height, width = shape
+    inputs, samples = [], []
+    for _ in range(batch_size):
+        inputs.append(torch.randint(0, 256, (3, height, width), dtype=torch.uint8,
+                                    generator=generator))
+        label = torch.zeros(1, height, width, dtype=torch.int64)
+        label[..., width // 2:] = 1
+        sample = SegDataSample(gt_sem_seg=PixelData(data=label))
+        sample.set_metainfo(dict(img_shape=(height, width), ori_shape=(height, width),
+                                 pad_shape=(height, width)))
+        samples.append(sample)
+    return dict(inputs=inputs, data_samples=samples)
+
+
+def amp_optim_wrapper_cfg(optim_wrapper_cfg: dict, device: str) -> ConfigDict:
+    """The config's optim wrapper in mixed precision: bf16 autocast on a CPU, fp16 on CUDA."""
+    cfg = ConfigDict(copy.deepcopy(dict(optim_wrapper_cfg)))
+    if torch.device(device).type == 'cuda':
+        cfg.type = 'AmpOptimWrapper'
+        cfg.setdefault('loss_scale', 'dynamic')
+    else:
+        cfg.type = 'CPUAmpOptimWrapper'
+        cfg.setdefault('dtype', 'bfloat16')
+    return cfg
+
+
+def time_training_steps(model: nn.Module,
+                        optim_wrappers: Dict[str, OptimWrapper],
+                        batch: dict,
+                        warmup: int = 2,
+                        repeat: int = 5,
+                        device: str = 'cpu') -> Dict[str, List[float]]:
+    """Times ``model.train_step`` with each optim wrapper, interleaved.
+
+    Args:
+        model (nn.Module): A segmentor in train mode.
+        optim_wrappers (dict[str, OptimWrapper]): Name -> wrapper over the model's parameters.
+        batch (dict): A loaded batch (:func:`synthetic_training_batch`).
+        warmup (int): Untimed steps of each wrapper first.
+        repeat (int): Timed steps of each wrapper.
+        device (str): Where the model is (CUDA steps are synchronised).
+
+    Returns:
+        dict[str, list[float]]: Seconds of every timed step, per wrapper.
+    """
+    is_cuda = torch.device(device).type == 'cuda'
+    model.train()
+    seconds: Dict[str, List[float]] = {name: [] for name in optim_wrappers}
+    for index in range(warmup + repeat):
+        for name, wrapper in optim_wrappers.items():
+            if is_cuda:
+                torch.cuda.synchronize(device)
+            start = time.perf_counter()
+            model.train_step(batch, wrapper)
+            if is_cuda:
+                torch.cuda.synchronize(device)
+            if index >= warmup:
+                seconds[name].append(time.perf_counter() - start)
+    return seconds
+
+
+def training_cost(model: nn.Module,
+                  optim_wrapper_cfg: dict,
+                  shape: Sequence[int] = (320, 320),
+                  batch_size: int = 4,
+                  device: str = 'cpu',
+                  warmup: int = 2,
+                  repeat: int = 5,
+                  precisions: Optional[Sequence[str]] = None) -> List[Dict[str, object]]:
+    """Seconds per training iteration of ``model`` in float32 and mixed precision.
+
+    Args:
+        model (nn.Module): A segmentor built from a config (random or loaded weights).
+        optim_wrapper_cfg (dict): The config's ``optim_wrapper``.
+        shape (Sequence[int]): Crop (height, width).
+        batch_size (int): Images per iteration.
+        device (str): Torch device.
+        warmup (int): Untimed iterations per precision.
+        repeat (int): Timed iterations per precision; the median is reported.
+        precisions (Sequence[str], optional): Subset of ``('fp32', 'amp')``. Defaults to
+            both where the device supports mixed precision (bf16 on a CPU needs AVX512-BF16 or
+            AMX), else fp32 only.
+
+    Returns:
+        list[dict]: One row per precision: ``precision`` (``fp32``, ``bf16`` or ``fp16``),
+        ``seconds_per_iter`` (median), ``seconds_runs``, ``speedup`` (fp32's median over this
+        one's).
+    """
+    is_cuda = torch.device(device).type == 'cuda'
+    if precisions is None:
+        precisions = PRECISIONS if (is_cuda or cpu_supports_bf16()) else ('fp32', )
+    unknown = set(precisions) - set(PRECISIONS)
+    if unknown:
+        raise ValueError(f'unknown precisions {sorted(unknown)}; choose from {PRECISIONS}')
+    model = model.to(device)
+    wrappers = {}
+    for precision in precisions:
+        cfg = (amp_optim_wrapper_cfg(optim_wrapper_cfg, device) if precision == 'amp' else
+               ConfigDict(copy.deepcopy(dict(optim_wrapper_cfg))))
+        wrappers[precision] = build_optim_wrapper(model, cfg)
+    batch = synthetic_training_batch(batch_size, shape)
+    seconds = time_training_steps(model, wrappers, batch, warmup, repeat, device)
+    amp_name = 'fp16' if is_cuda else 'bf16'
+    rows = []
+    for precision, runs in seconds.items():
+        rows.append(dict(precision=amp_name if precision == 'amp' else 'fp32',
+                         seconds_per_iter=statistics.median(runs), seconds_runs=runs))
+    reference = rows[0]['seconds_per_iter'] if precisions[0] == 'fp32' else None
+    for row in rows:
+        row['speedup'] = reference / row['seconds_per_iter'] if reference else None
+    return rows
