@@ -1,59 +1,39 @@
-"""Cost of a segmentor, part by part: parameters, MACs, latency per image and peak memory.
+"""Cost of a segmentor: inference part by part, and (``--train``) seconds per training iteration.
 
-Rows: the backbone, the neck + decode head (what runs on the backbone's features), and the
-whole model (backbone, neck, head: ``EncoderDecoder``'s tensor forward, no pre- or
-post-processing), measured side by side in one process on random input of ``--shape``.
+Inference rows (``mmseg_r2mrf.analysis.inference_cost``): the backbone, the neck + decode head
+and the whole model, side by side in one process on random input of ``--shape``: parameters,
+MACs, median latency per image and peak memory.
 
-* Parameters and MACs: ``mmengine.analysis.get_model_complexity_info`` (its "flops" count one
-  multiply-accumulate each, so they are MACs). Operators it has no formula for (additions,
-  interpolation, pooling) count zero.
-* Latency: ``--warmup`` untimed runs, then ``--repeat`` timed runs of every part, interleaved
-  (backbone, neck + head, whole, backbone, ...) so that a machine's load changes hit every part
-  alike; the median divided by the batch size. CUDA runs are synchronised.
-* Peak memory: the largest amount of tensor memory that one forward pass holds beyond what was
-  allocated before it (weights and input excluded): on CUDA from the allocator's statistics,
-  on the CPU from the PyTorch profiler's allocation events.
+Training rows (``--train``, ``mmseg_r2mrf.analysis.training_cost``): seconds per iteration
+(data preprocessing, forward, every loss term, backward, optimizer step with the config's
+``optim_wrapper``) at ``--train-batch-size`` crops of ``--shape``, float32 and mixed precision
+(bf16 autocast on a CPU with AVX512-BF16/AMX, fp16 on CUDA) interleaved in one process.
+``--profile`` adds the top operators of a training step per precision (``torch.profiler``).
 
 Example::
 
     python tools/benchmark.py configs/r2mrf/r2mrf_resnext101_shi.py --shape 320 320
+    python tools/benchmark.py configs/r2mrf/r2mrf_effnetlite0_synthetic.py --train --threads 2
     python tools/benchmark.py CONFIG --device cuda --repeat 50 --out cost.json
 """
 import argparse
 import json
 import os
 import os.path as osp
-import statistics
-import time
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Dict, Optional, Sequence
 
-os.environ.setdefault('KINETO_LOG_LEVEL', '5')  # the CPU profiler's start-up chatter
-
-import mmseg_r2mrf  # noqa: F401,E402  (compatibility layer first, then the registries)
-import torch  # noqa: E402
-from mmengine.analysis import get_model_complexity_info  # noqa: E402
-from mmengine.config import DictAction  # noqa: E402
-from mmseg.apis import init_model  # noqa: E402
-from torch import Tensor, nn  # noqa: E402
-from torch.profiler import ProfilerActivity, profile  # noqa: E402
-
-
-class NeckAndHead(nn.Module):
-    """The part of a segmentor that runs on the backbone's features."""
-
-    def __init__(self, segmentor: nn.Module) -> None:
-        super().__init__()
-        self.neck = segmentor.neck if getattr(segmentor, 'with_neck', False) else None
-        self.decode_head = segmentor.decode_head
-
-    def forward(self, *feats: Tensor) -> Tensor:
-        x = self.neck(feats) if self.neck is not None else feats
-        return self.decode_head(x)
+import mmseg_r2mrf  # noqa: F401  (compatibility layer first, then the registries)
+import torch
+from mmengine.config import DictAction
+from mmseg.apis import init_model
+from mmseg_r2mrf.analysis import (format_inference_rows, format_training_rows, inference_cost,
+                                  profile_training_step, training_cost)
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description='Params, MACs, latency and peak memory of a '
-                                     'segmentor: backbone, neck + head, whole model')
+                                     'segmentor (backbone, neck + head, whole model), and with '
+                                     '--train seconds per training iteration')
     parser.add_argument('config', help='config file')
     parser.add_argument('--shape', type=int, nargs='+', default=[320, 320],
                         help='input size: H W (or one number for a square); default 320 320')
@@ -65,6 +45,19 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
                         help='timed runs; the median is reported; default 10')
     parser.add_argument('--threads', type=int, default=None,
                         help='torch CPU threads (default: torch\'s own choice)')
+    parser.add_argument('--train', action='store_true',
+                        help='also time training iterations, float32 and mixed precision')
+    parser.add_argument('--train-batch-size', type=int, default=None,
+                        help="crops per training iteration (default: the config's "
+                        'train_dataloader.batch_size, else 4)')
+    parser.add_argument('--train-repeat', type=int, default=5,
+                        help='timed training iterations per precision; default 5 (after 2 '
+                        'untimed ones)')
+    parser.add_argument('--precision', nargs='+', choices=['fp32', 'amp'], default=None,
+                        help='precisions to train with (default: fp32 and amp where the device '
+                        'supports it)')
+    parser.add_argument('--profile', action='store_true',
+                        help='with --train: print the top operators of a training step')
     parser.add_argument('--out', help='also write the rows to this JSON file')
     parser.add_argument('--overwrite', action='store_true', help='allow --out to replace a file')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
@@ -74,8 +67,10 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         args.shape = args.shape * 2
     if len(args.shape) != 2 or min(args.shape) < 1:
         parser.error(f'--shape takes H W (or one size), got {args.shape}')
-    if args.batch_size < 1 or args.repeat < 1 or args.warmup < 0:
-        parser.error('--batch-size and --repeat must be >= 1 and --warmup >= 0')
+    if args.batch_size < 1 or args.repeat < 1 or args.warmup < 0 or args.train_repeat < 1:
+        parser.error('--batch-size, --repeat and --train-repeat must be >= 1 and --warmup >= 0')
+    if args.train_batch_size is not None and args.train_batch_size < 1:
+        parser.error('--train-batch-size must be >= 1')
     if args.device.startswith('cuda') and not torch.cuda.is_available():
         parser.error(f'--device {args.device}: CUDA is not available on this machine')
     if args.out and osp.exists(args.out) and not args.overwrite:
@@ -83,138 +78,52 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     return args
 
 
-def _synchronize(device: torch.device) -> None:
-    if device.type == 'cuda':
-        torch.cuda.synchronize(device)
+def _device_name(device: str) -> str:
+    if device.startswith('cuda'):
+        return f'{device} ({torch.cuda.get_device_name(torch.device(device))})'
+    return f'{device} ({torch.get_num_threads()} threads)'
 
 
-def peak_memory_bytes(fn: Callable[[], object], device: torch.device) -> int:
-    """Largest tensor memory one call of ``fn`` holds beyond what existed before it.
-
-    Args:
-        fn (callable): One forward pass.
-        device (torch.device): Where it runs.
-
-    Returns:
-        int: Bytes.
-    """
-    if device.type == 'cuda':
-        _synchronize(device)
-        torch.cuda.reset_peak_memory_stats(device)
-        before = torch.cuda.memory_allocated(device)
-        fn()
-        _synchronize(device)
-        return torch.cuda.max_memory_allocated(device) - before
-    # The CPU allocator keeps no statistics: replay the profiler's allocations (attributed
-    # to the operator that made them) and frees in time order.
-    with profile(activities=[ProfilerActivity.CPU], profile_memory=True) as prof:
-        fn()
-    current = peak = 0
-    for event in sorted(prof.events(), key=lambda e: e.time_range.start):
-        current += event.self_cpu_memory_usage
-        peak = max(peak, current)
-    return peak
-
-
-def benchmark(segmentor: nn.Module,
-              shape: Sequence[int] = (320, 320),
-              batch_size: int = 1,
-              device: str = 'cpu',
-              warmup: int = 3,
-              repeat: int = 10) -> List[Dict[str, object]]:
-    """Measures the backbone, the neck + head and the whole model side by side.
-
-    Args:
-        segmentor (nn.Module): An ``EncoderDecoder``-like model (``backbone``,
-            ``decode_head``, optional ``neck``) whose ``forward(inputs)`` defaults to the
-            tensor mode: backbone, neck and head, without pre- or post-processing.
-        shape (Sequence[int]): Input (height, width).
-        batch_size (int): Images per forward pass.
-        device (str): Torch device.
-        warmup (int): Untimed runs of each part.
-        repeat (int): Timed runs of each part.
-
-    Returns:
-        list[dict]: One row per part: ``part``, ``params``, ``macs``, ``latency_ms`` (median
-        per image), ``latency_runs_ms`` (every timed run, per image), ``peak_memory_mib``.
-    """
-    dev = torch.device(device)
-    segmentor = segmentor.to(dev).eval()
-    image = torch.randn(batch_size, 3, *shape, device=dev)
-    head_name = 'neck+head' if getattr(segmentor, 'with_neck', False) else 'head'
-    with torch.inference_mode():
-        feats = tuple(segmentor.backbone(image))
-    parts: List[Tuple[str, nn.Module, Tuple[Tensor, ...]]] = [
-        ('backbone', segmentor.backbone, (image, )),
-        (head_name, NeckAndHead(segmentor), feats),
-        ('whole', segmentor, (image, )),
-    ]
-
-    rows = []
-    for name, module, inputs in parts:
-        # MACs of one image, whatever the batch size.
-        one = tuple(x[:1] for x in inputs)
-        with torch.no_grad():
-            info = get_model_complexity_info(module, inputs=one, show_table=False,
-                                             show_arch=False)
-        with torch.inference_mode():
-            peak = peak_memory_bytes(lambda: module(*inputs), dev)
-        rows.append(dict(part=name, params=int(info['params']), macs=int(info['flops']),
-                         peak_memory_mib=peak / 2**20, latency_runs_ms=[]))
-
-    with torch.inference_mode():
-        for _ in range(warmup):
-            for _, module, inputs in parts:
-                module(*inputs)
-        for _ in range(repeat):
-            for row, (_, module, inputs) in zip(rows, parts):
-                _synchronize(dev)
-                start = time.perf_counter()
-                module(*inputs)
-                _synchronize(dev)
-                row['latency_runs_ms'].append(
-                    (time.perf_counter() - start) * 1000 / batch_size)
-    for row in rows:
-        row['latency_ms'] = statistics.median(row['latency_runs_ms'])
-    return rows
-
-
-def format_rows(rows: List[Dict[str, object]]) -> str:
-    """A Markdown table of the rows, plus the ratios of the head part to the backbone."""
-    lines = ['| part | params (M) | GMACs | latency / image (ms) | peak memory (MiB) |',
-             '| --- | ---: | ---: | ---: | ---: |']
-    for row in rows:
-        lines.append(f"| {row['part']} | {row['params'] / 1e6:.2f} | {row['macs'] / 1e9:.2f} "
-                     f"| {row['latency_ms']:.1f} | {row['peak_memory_mib']:.1f} |")
-    backbone, head = rows[0], rows[1]
-    if backbone['macs'] and backbone['latency_ms']:
-        lines.append(f"\n{head['part']} / backbone: MACs {head['macs'] / backbone['macs']:.2f}x, "
-                     f"latency {head['latency_ms'] / backbone['latency_ms']:.2f}x")
-    return '\n'.join(lines)
-
-
-def main(argv: Optional[Sequence[str]] = None) -> List[Dict[str, object]]:
+def main(argv: Optional[Sequence[str]] = None) -> Dict[str, object]:
     args = parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
     # Random weights (the costs do not depend on them): no checkpoint, no pretrained file.
     segmentor = init_model(args.config, device=args.device, cfg_options=args.cfg_options)
-    rows = benchmark(segmentor, args.shape, args.batch_size, args.device, args.warmup,
-                     args.repeat)
-    device = args.device
-    if device.startswith('cuda'):
-        device += f' ({torch.cuda.get_device_name(torch.device(device))})'
-    else:
-        device += f' ({torch.get_num_threads()} threads)'
+    rows = inference_cost(segmentor, args.shape, args.batch_size, args.device, args.warmup,
+                          args.repeat)
+    device = _device_name(args.device)
     print(f'{args.config}: input {args.batch_size}x3x{args.shape[0]}x{args.shape[1]}, '
           f'{device}, median of {args.repeat} runs after {args.warmup} warm-up runs')
-    print(format_rows(rows))
+    print(format_inference_rows(rows))
+    result = dict(config=args.config, shape=list(args.shape), batch_size=args.batch_size,
+                  device=device, rows=rows)
+
+    if args.train:
+        cfg = segmentor.cfg
+        batch_size = args.train_batch_size or cfg.get('train_dataloader', {}).get(
+            'batch_size', 4)
+        trainee = init_model(args.config, device=args.device, cfg_options=args.cfg_options)
+        train_rows = training_cost(trainee, cfg.optim_wrapper, args.shape, batch_size,
+                                   args.device, repeat=args.train_repeat,
+                                   precisions=args.precision)
+        print(f'\nTraining: {batch_size} crops of {args.shape[0]}x{args.shape[1]} per '
+              f'iteration, {device}, median of {args.train_repeat} iterations per precision '
+              'after 2 untimed ones, interleaved')
+        print(format_training_rows(train_rows))
+        result.update(train_batch_size=batch_size, train_rows=train_rows)
+        if args.profile:
+            for precision in (args.precision or [r['precision'] for r in train_rows]):
+                precision = 'amp' if precision in ('bf16', 'fp16') else precision
+                print(f'\nTop operators of a training step ({precision}):')
+                print(profile_training_step(trainee, cfg.optim_wrapper, args.shape, batch_size,
+                                            args.device, precision))
+
     if args.out:
         os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
         with open(args.out, 'w') as f:
-            json.dump(dict(config=args.config, shape=list(args.shape),
-                           batch_size=args.batch_size, device=device, rows=rows), f, indent=2)
-    return rows
+            json.dump(result, f, indent=2)
+    return result
 
 
 if __name__ == '__main__':

@@ -17,6 +17,8 @@ tta_model = dict(type='DefocusTTAModel')
 # --allow-partial of tools/train.py and tools/test.py lowers it to a warning.
 # RandomStateHook: restores dropout randomness on --resume, so a resumed run matches an
 # uninterrupted one.
-custom_hooks = [dict(type='CheckpointFitHook'), dict(type='RandomStateHook')]
+# TrainingSpeedHook: after 20 iterations, logs s/iter and how long the rest of the run will take.
+custom_hooks = [dict(type='CheckpointFitHook'), dict(type='RandomStateHook'),
+                dict(type='TrainingSpeedHook', report_after=20)]
 load_from = None
 resume = False

@@ -1,4 +1,11 @@
-"""Measuring a model's cost: training iterations (and, in tools/benchmark.py, inference)."""
-from .training_cost import synthetic_training_batch, time_training_steps, training_cost
+"""Measuring a model's cost: inference part by part, and training iterations."""
+from .inference_cost import (NeckAndHead, format_inference_rows, inference_cost,
+                             peak_memory_bytes)
+from .training_cost import (format_training_rows, logged_seconds_per_iter, profile_training_step,
+                            synthetic_training_batch, time_training_steps, training_cost)
 
-__all__ = ['synthetic_training_batch', 'time_training_steps', 'training_cost']
+__all__ = [
+    'NeckAndHead', 'format_inference_rows', 'format_training_rows', 'inference_cost',
+    'logged_seconds_per_iter', 'peak_memory_bytes', 'profile_training_step',
+    'synthetic_training_batch', 'time_training_steps', 'training_cost'
+]

@@ -7,6 +7,9 @@ interleaved (fp32, amp, fp32, ...) in one process on one model, so a change of t
 load hits them alike.
 """
 import copy
+import glob
+import json
+import os.path as osp
 import statistics
 import time
 from typing import Dict, List, Optional, Sequence
@@ -146,3 +149,74 @@ def training_cost(model: nn.Module,
     for row in rows:
         row['speedup'] = reference / row['seconds_per_iter'] if reference else None
     return rows
+
+
+def logged_seconds_per_iter(work_dir: str) -> Optional[float]:
+    """Median seconds per training iteration that mmengine logged in a work dir.
+
+    Reads the ``time`` of every logged training iteration from
+    ``<work_dir>/<timestamp>/vis_data/scalars.json`` (all runs, resumed ones included),
+    leaving out the first logged interval, which holds the warm-up.
+
+    Args:
+        work_dir (str): A ``tools/train.py`` work dir.
+
+    Returns:
+        float | None: Seconds, or None when nothing was logged.
+    """
+    times = []
+    for path in sorted(glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json'))):
+        with open(path) as f:
+            records = [json.loads(line) for line in f if line.strip()]
+        times += [r['time'] for r in records if 'time' in r and 'loss' in r][1:]
+    return statistics.median(times) if times else None
+
+
+def format_training_rows(rows: List[Dict[str, object]]) -> str:
+    """A Markdown table of :func:`training_cost`'s rows."""
+    lines = ['| precision | s / iteration | speed-up over fp32 |', '| --- | ---: | ---: |']
+    for row in rows:
+        speedup = f"{row['speedup']:.2f}x" if row['speedup'] else '-'
+        lines.append(f"| {row['precision']} | {row['seconds_per_iter']:.3f} | {speedup} |")
+    return '\n'.join(lines)
+
+
+def profile_training_step(model: nn.Module,
+                          optim_wrapper_cfg: dict,
+                          shape: Sequence[int] = (320, 320),
+                          batch_size: int = 4,
+                          device: str = 'cpu',
+                          precision: str = 'fp32',
+                          steps: int = 2,
+                          row_limit: int = 15) -> str:
+    """The operators that take the most time in training steps, as ``torch.profiler`` sees them.
+
+    Args:
+        model (nn.Module): A segmentor.
+        optim_wrapper_cfg (dict): The config's ``optim_wrapper``.
+        shape (Sequence[int]): Crop (height, width).
+        batch_size (int): Crops per step.
+        device (str): Torch device.
+        precision (str): ``'fp32'`` or ``'amp'``.
+        steps (int): Profiled steps (after one untimed step).
+        row_limit (int): Operators listed.
+
+    Returns:
+        str: The profiler's table, sorted by self time, over ``steps`` steps.
+    """
+    from torch.profiler import ProfilerActivity, profile
+
+    cfg = (amp_optim_wrapper_cfg(optim_wrapper_cfg, device) if precision == 'amp' else
+           ConfigDict(copy.deepcopy(dict(optim_wrapper_cfg))))
+    model = model.to(device).train()
+    wrapper = build_optim_wrapper(model, cfg)
+    batch = synthetic_training_batch(batch_size, shape)
+    model.train_step(batch, wrapper)
+    activities = [ProfilerActivity.CPU]
+    if torch.device(device).type == 'cuda':
+        activities.append(ProfilerActivity.CUDA)
+    with profile(activities=activities) as prof:
+        for _ in range(steps):
+            model.train_step(batch, wrapper)
+    sort_by = 'self_cuda_time_total' if len(activities) > 1 else 'self_cpu_time_total'
+    return prof.key_averages().table(sort_by=sort_by, row_limit=row_limit)

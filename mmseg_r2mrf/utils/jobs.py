@@ -4,8 +4,9 @@ import os.path as osp
 import subprocess
 import sys
 import time
-from typing import List, Optional, Tuple
+from typing import List, Optional, Sequence, Tuple
 
+from ..compat.resume import find_resumable_checkpoint
 from ..evaluation.metrics.defocus_metric import CURVES_JSON
 from .mim import mim_path
 
@@ -64,20 +65,34 @@ def data_root_options(data_root: str, max_iters: Optional[int] = None) -> List[s
     return options
 
 
-def train_and_test(config: str, work_dir: str, options: List[str]) -> Tuple[str, str]:
-    """Train ``config`` into ``work_dir``, test its best checkpoint.
+def train_and_test(config: str,
+                   work_dir: str,
+                   options: List[str],
+                   checkpoint: str = 'best',
+                   train_args: Sequence[str] = ()) -> Tuple[str, str]:
+    """Train ``config`` into ``work_dir``, test one of its checkpoints.
 
     Args:
         config (str): Config path.
         work_dir (str): New folder for the run; the test goes to ``work_dir/test``.
         options (list[str]): ``--cfg-options`` for both tools.
+        checkpoint (str): ``'best'`` (the ``save_best`` checkpoint) or ``'last'`` (the one
+            ``last_checkpoint`` names).
+        train_args (Sequence[str]): More arguments for ``tools/train.py`` (e.g. ``--amp``).
 
     Returns:
-        tuple[str, str]: The best checkpoint, and the curves file (``defocus_curves.json``)
+        tuple[str, str]: The tested checkpoint, and the curves file (``defocus_curves.json``)
         that DefocusMetric wrote for its test.
     """
-    run_tool('train.py', config, '--work-dir', work_dir, '--cfg-options', *options)
-    checkpoint = newest(osp.join(work_dir, 'best_maxF_*.pth'))
+    if checkpoint not in ('best', 'last'):
+        raise ValueError(f"checkpoint must be 'best' or 'last', got {checkpoint!r}")
+    run_tool('train.py', config, '--work-dir', work_dir, *train_args, '--cfg-options', *options)
+    if checkpoint == 'best':
+        tested = newest(osp.join(work_dir, 'best_maxF_*.pth'))
+    else:
+        tested = find_resumable_checkpoint(work_dir)
+        if tested is None:
+            sys.exit(f'no checkpoint in {work_dir}')
     test_dir = osp.join(work_dir, 'test')
-    run_tool('test.py', config, checkpoint, '--work-dir', test_dir, '--cfg-options', *options)
-    return checkpoint, newest(osp.join(test_dir, '*', CURVES_JSON))
+    run_tool('test.py', config, tested, '--work-dir', test_dir, '--cfg-options', *options)
+    return tested, newest(osp.join(test_dir, '*', CURVES_JSON))

@@ -1,10 +1,13 @@
-"""tools/benchmark.py: params, MACs, latency and peak memory per part of a segmentor."""
+"""tools/benchmark.py: params, MACs, latency and peak memory per part; training seconds/iter."""
 import json
 
 import mmseg_r2mrf  # noqa: F401  (mmcv-lite fallback before mmseg)
 import pytest
 import torch
 from mmengine.config import Config
+from mmseg.apis import init_model
+from mmseg_r2mrf.analysis import inference_cost, peak_memory_bytes
+from mmseg_r2mrf.engine import cpu_supports_bf16
 from tiny_data import TINY_CONFIG, load_tool, tiny_r2mrf_cfg
 
 
@@ -24,7 +27,7 @@ def tiny_config(tmp_path):
 def test_rows_for_backbone_neck_head_and_whole(tool, tiny_config, tmp_path, capsys):
     out = tmp_path / 'cost.json'
     rows = tool.main([tiny_config, '--shape', '64', '96', '--repeat', '3', '--warmup', '1',
-                      '--out', str(out)])
+                      '--out', str(out)])['rows']
     assert [r['part'] for r in rows] == ['backbone', 'neck+head', 'whole']
     backbone, head, whole = rows
     # Independent counts of three modules add up.
@@ -46,10 +49,10 @@ def test_rows_for_backbone_neck_head_and_whole(tool, tiny_config, tmp_path, caps
     assert json.loads(out.read_text())['shape'] == [32, 32]
 
 
-def test_shape_scales_the_macs(tool, tiny_config):
-    segmentor = tool.init_model(tiny_config, device='cpu')
-    small = tool.benchmark(segmentor, (64, 64), repeat=1, warmup=0)
-    large = tool.benchmark(segmentor, (128, 128), repeat=1, warmup=0)
+def test_shape_scales_the_macs(tiny_config):
+    segmentor = init_model(tiny_config, device='cpu')
+    small = inference_cost(segmentor, (64, 64), repeat=1, warmup=0)
+    large = inference_cost(segmentor, (128, 128), repeat=1, warmup=0)
     for s, l in zip(small, large):
         assert 3.5 < l['macs'] / s['macs'] < 4.5, s['part']
         assert l['params'] == s['params']
@@ -57,17 +60,17 @@ def test_shape_scales_the_macs(tool, tiny_config):
 
 def test_model_without_neck_and_batch(tool):
     rows = tool.main([TINY_CONFIG, '--shape', '32', '--batch-size', '2', '--repeat', '1',
-                      '--warmup', '0'])
+                      '--warmup', '0'])['rows']
     assert [r['part'] for r in rows] == ['backbone', 'head', 'whole']
 
 
-def test_peak_memory_of_a_known_allocation(tool):
+def test_peak_memory_of_a_known_allocation():
     def allocate():
         x = torch.ones(1024, 1024)  # 4 MiB
         y = x * 2  # another 4 MiB while x lives
         return y.sum()
 
-    peak = tool.peak_memory_bytes(allocate, torch.device('cpu'))
+    peak = peak_memory_bytes(allocate, torch.device('cpu'))
     assert 8 * 2**20 <= peak < 9 * 2**20
 
 
@@ -79,3 +82,29 @@ def test_bad_arguments(tool, tiny_config):
             tool.parse_args([tiny_config, '--device', 'cuda'])
     with pytest.raises(FileNotFoundError, match='no_such.py'):
         tool.main(['no_such.py', '--repeat', '1', '--warmup', '0'])
+
+
+def test_train_times_fp32_and_mixed_precision_side_by_side(tool, tmp_path, capsys):
+    out = tmp_path / 'train.json'
+    result = tool.main([TINY_CONFIG, '--shape', '32', '--repeat', '1', '--warmup', '0',
+                        '--train', '--train-batch-size', '2', '--train-repeat', '2',
+                        '--profile', '--out', str(out)])
+    rows = result['train_rows']
+    expected = ['fp32', 'bf16'] if cpu_supports_bf16() else ['fp32']
+    assert [r['precision'] for r in rows] == expected
+    for row in rows:
+        assert len(row['seconds_runs']) == 2 and row['seconds_per_iter'] > 0
+        assert row['speedup'] == pytest.approx(rows[0]['seconds_per_iter']
+                                               / row['seconds_per_iter'])
+    printed = capsys.readouterr().out
+    assert 'Training: 2 crops of 32x32' in printed and '| fp32 |' in printed
+    assert 'Top operators of a training step (fp32)' in printed
+    assert 'convolution' in printed  # the profiler's table
+    assert json.loads(out.read_text())['train_batch_size'] == 2
+
+
+def test_train_batch_size_defaults_to_the_configs(tool):
+    result = tool.main([TINY_CONFIG, '--shape', '32', '--repeat', '1', '--warmup', '0',
+                        '--train', '--train-repeat', '1', '--precision', 'fp32'])
+    assert result['train_batch_size'] == Config.fromfile(TINY_CONFIG).train_dataloader.batch_size
+    assert [r['precision'] for r in result['train_rows']] == ['fp32']
