@@ -34,7 +34,10 @@ Exit status: 0 done; 2 a bad argument or input, nothing written; 1 an error whil
 full disk: the file is named; outputs of the images before it are complete) or an image that
 changed after its check.
 
-Images with a longer side above ``--slide-above`` pixels are predicted with a sliding window.
+Large photographs are predicted at the model's working resolution: an image whose longer side
+exceeds ``--long-side`` (default: the config's ``train_long_side``, the scale the model learned
+blur at) is shrunk to it and its map enlarged back to the image's size. ``--full-resolution``
+predicts at full resolution instead, with a sliding window above ``--slide-above`` pixels.
 
 Example::
 
@@ -113,9 +116,15 @@ def parse_args(argv=None) -> argparse.Namespace:
                         'in pixels, empty/null when nothing is in focus')
     parser.add_argument('--device', default='cpu', choices=['cpu', 'cuda'],
                         help='device (default cpu)')
+    parser.add_argument('--long-side', type=int, default=None,
+                        help="working resolution: longer side (px) to which larger images are "
+                        "shrunk before predicting (default: the config's train_long_side)")
+    parser.add_argument('--full-resolution', action='store_true',
+                        help='predict large images at full resolution, with a sliding window '
+                        'above --slide-above (slower; see the README)')
     parser.add_argument('--slide-above', type=int, default=1024,
-                        help='longer side (px) above which a sliding window is used; '
-                        '0 = never (default 1024)')
+                        help='with --full-resolution: longer side (px) above which a sliding '
+                        'window is used; 0 = never (default 1024)')
     parser.add_argument('--crop-size', type=int, default=512, help='sliding-window crop')
     parser.add_argument('--stride', type=int, default=384, help='sliding-window stride')
     parser.add_argument('--allow-partial', action='store_true',
@@ -128,6 +137,8 @@ def parse_args(argv=None) -> argparse.Namespace:
         parser.error('--threshold must be in [0, 1]')
     if not 0.0 <= args.alpha <= 1.0:
         parser.error('--alpha must be in [0, 1]')
+    if args.long_side is not None and args.long_side < 32:
+        parser.error('--long-side must be at least 32 pixels')
     if args.summary and not args.summary.lower().endswith(SUMMARY_FORMATS):
         parser.error(f'--summary must end with {" or ".join(SUMMARY_FORMATS)}, got '
                      f'{args.summary}')
@@ -295,6 +306,8 @@ def validate(args: argparse.Namespace) -> Tuple[List[str], List[Dict[str, str]]]
 def build_detector(args: argparse.Namespace) -> DefocusDetector:
     """The detector of CONFIG CHECKPOINT, or of the released model."""
     options = dict(device=args.device, slide_above=args.slide_above or None,
+                   large_image='slide' if args.full_resolution else 'resize',
+                   long_side=args.long_side,
                    crop_size=args.crop_size, stride=args.stride,
                    allow_partial=args.allow_partial)
     if args.config is None:

@@ -102,6 +102,12 @@ def _as_bgr(image: np.ndarray) -> np.ndarray:
                      f'{image.shape}')
 
 
+#: How :class:`DefocusDetector` predicts large photographs.
+LARGE_IMAGE_MODES = ('resize', 'slide')
+#: Working resolution for configs without ``train_long_side``: the longer side of Shi's and
+#: DUT's images, the scale the synthetic set renders at.
+DEFAULT_LONG_SIDE = 640
+
 #: Pipeline steps that read ground truth, which inference does not have.
 ANNOTATION_LOADERS = ('LoadAnnotations', 'LoadDefocusAnnotations')
 
@@ -122,16 +128,29 @@ class DefocusDetector:
     (``color_type``, ``imdecode_backend``, ``backend_args``) of the pipeline's image loader, so
     that, e.g., a JPEG's EXIF orientation is applied or ignored as the test pipeline does.
 
-    Images whose longer side exceeds ``slide_above`` are predicted with mmseg's sliding
-    window (``test_cfg=dict(mode='slide', crop_size, stride)``), which bounds the memory a
-    large photograph needs; smaller images use the config's own ``test_cfg``.
+    Large photographs (``large_image``):
+
+    * ``'resize'`` (default): an image whose longer side exceeds ``long_side`` is shrunk to
+      it (area averaging), predicted whole, and its map enlarged back (bilinear). The model
+      learned blur at the scale of its training images (the config's ``train_long_side``,
+      the benchmarks' 400-640 px): a 12-megapixel photograph at full resolution shows blur
+      discs several times larger than any it saw, and costs a hundred sliding windows.
+    * ``'slide'``: full resolution; an image whose longer side exceeds ``slide_above`` is
+      predicted with mmseg's sliding window (``test_cfg=dict(mode='slide', crop_size,
+      stride)``), which bounds the memory.
+
+    Other images use the config's own ``test_cfg``.
 
     Args:
         config (str, Path or Config): Model config.
         checkpoint (str or Path): Checkpoint of that model.
         device (str): ``'cpu'``, ``'cuda'`` or ``'cuda:N'``.
-        slide_above (int, optional): Longer-side length in pixels above which the sliding
-            window is used; None: never.
+        large_image (str): ``'resize'`` or ``'slide'``, see above.
+        long_side (int, optional): Working resolution of ``'resize'``: the longer side, in
+            pixels, above which images are shrunk. Default: the config's ``train_long_side``,
+            else :data:`DEFAULT_LONG_SIDE`.
+        slide_above (int, optional): Longer-side length in pixels above which ``'slide'``
+            uses the sliding window; None: never.
         crop_size (int): Side of the sliding-window crops.
         stride (int): Step between crops (smaller than ``crop_size``: crops overlap and
             their logits are averaged).
@@ -151,6 +170,8 @@ class DefocusDetector:
                  config: Union[str, Path, Config],
                  checkpoint: Union[str, Path],
                  device: str = 'cpu',
+                 large_image: str = 'resize',
+                 long_side: Optional[int] = None,
                  slide_above: Optional[int] = 1024,
                  crop_size: int = 512,
                  stride: int = 384,
@@ -162,6 +183,11 @@ class DefocusDetector:
             raise FileNotFoundError(f'no such checkpoint file: {checkpoint}')
         if str(device).startswith('cuda') and not torch.cuda.is_available():
             raise RuntimeError(f'device {device!r} asked for, but CUDA is not available')
+        if large_image not in LARGE_IMAGE_MODES:
+            raise ValueError(f'large_image must be one of {LARGE_IMAGE_MODES}, got '
+                             f'{large_image!r}')
+        if long_side is not None and long_side < 32:
+            raise ValueError(f'long_side must be at least 32 pixels, got {long_side}')
         if not 0 < stride <= crop_size:
             raise ValueError(f'need 0 < stride <= crop_size, got stride {stride}, crop_size '
                              f'{crop_size}')
@@ -177,6 +203,9 @@ class DefocusDetector:
         self.model.eval()
         #: Name of the release (:meth:`from_pretrained`), None for a config and checkpoint.
         self.release: Optional[str] = None
+        self.large_image = large_image
+        self.long_side = int(long_side or self.model.cfg.get('train_long_side',
+                                                             DEFAULT_LONG_SIDE))
         self.slide_above = slide_above
         # mmseg reads test_cfg by attribute (test_cfg.mode), hence a ConfigDict.
         self.slide_cfg = ConfigDict(mode='slide', crop_size=(crop_size, crop_size),
@@ -257,7 +286,16 @@ class DefocusDetector:
 
     def uses_sliding_window(self, shape: Tuple[int, ...]) -> bool:
         """Whether an image of this (H, W, ...) shape is predicted with the sliding window."""
-        return self.slide_above is not None and max(shape[:2]) > self.slide_above
+        return (self.large_image == 'slide' and self.slide_above is not None
+                and max(shape[:2]) > self.slide_above)
+
+    def working_shape(self, shape: Tuple[int, ...]) -> Tuple[int, int]:
+        """The (H, W) at which an image of this shape is predicted."""
+        height, width = shape[:2]
+        scale = self.long_side / max(height, width)
+        if self.large_image == 'slide' or scale >= 1:
+            return height, width
+        return max(1, round(height * scale)), max(1, round(width * scale))
 
     @torch.no_grad()
     def predict(self, image: ImageInput) -> np.ndarray:
@@ -271,6 +309,16 @@ class DefocusDetector:
             np.ndarray: (H, W) float32 in [0, 1] at the image's size; 1 = blurred.
         """
         image = self.read_image(image) if isinstance(image, (str, Path)) else _as_bgr(image)
+        height, width = image.shape[:2]
+        work_height, work_width = self.working_shape(image.shape)
+        if (work_height, work_width) == (height, width):
+            return self._predict_at_full_size(image)
+        small = mmcv.imresize(image, (work_width, work_height), interpolation='area')
+        blur = mmcv.imresize(self._predict_at_full_size(small), (width, height),
+                             interpolation='bilinear')
+        return np.clip(blur, 0.0, 1.0)
+
+    def _predict_at_full_size(self, image: np.ndarray) -> np.ndarray:
         self.model.test_cfg = (self.slide_cfg if self.uses_sliding_window(image.shape) else
                                self.default_test_cfg)
         data = self.pipeline(dict(img=image))

@@ -1,6 +1,7 @@
 """mmseg_r2mrf.apis.DefocusDetector: paths and arrays, any size, sliding window, checkpoints that
 must fit, summaries, clear errors."""
 import logging
+import os.path as osp
 import subprocess
 import sys
 
@@ -11,7 +12,7 @@ import torch
 from mmcv.transforms import LoadImageFromFile
 from mmengine.logging import MMLogger
 from PIL import Image
-from tiny_data import textured_image
+from tiny_data import REPO_ROOT, textured_image
 
 from mmseg_r2mrf.apis import DefocusDetector, read_image, summarize_blur_map
 from mmseg_r2mrf.compat import CheckpointMismatchError, CheckpointReadError
@@ -19,7 +20,8 @@ from mmseg_r2mrf.compat import CheckpointMismatchError, CheckpointReadError
 
 @pytest.fixture(scope='module')
 def detector(tiny):
-    return DefocusDetector(*tiny, device='cpu', slide_above=64, crop_size=32, stride=24)
+    return DefocusDetector(*tiny, device='cpu', large_image='slide', slide_above=64,
+                           crop_size=32, stride=24)
 
 
 def test_reachable_after_importing_the_package_alone():
@@ -99,6 +101,53 @@ def test_sliding_window_above_the_size_limit(detector, monkeypatch):
     assert calls == [(70, 90)]  # the whole image, which slide_inference cuts into crops
     assert large.shape == (70, 90) and 0.0 <= large.min() and large.max() <= 1.0
     assert detector.model.test_cfg['mode'] == 'whole'  # restored after the call
+
+
+def test_large_images_are_predicted_at_the_working_resolution(tiny, monkeypatch):
+    detector = DefocusDetector(*tiny, long_side=48)
+    assert detector.large_image == 'resize'
+    shapes = []
+    test_step = detector.model.test_step
+
+    def spy(batch):
+        shapes.append(tuple(batch['inputs'][0].shape[1:]))
+        return test_step(batch)
+
+    monkeypatch.setattr(detector.model, 'test_step', spy)
+    image = textured_image(70, 90)
+    blur = detector.predict(image)
+    assert shapes == [(37, 48)]  # the longer side brought to 48, the aspect kept
+    assert blur.shape == (70, 90) and blur.dtype == np.float32
+    assert 0.0 <= blur.min() and blur.max() <= 1.0
+    # The map is the working-resolution map enlarged.
+    small = DefocusDetector(*tiny).predict(cv2.resize(image, (48, 37),
+                                                      interpolation=cv2.INTER_AREA))
+    np.testing.assert_allclose(cv2.resize(blur, (48, 37), interpolation=cv2.INTER_AREA), small,
+                               atol=0.08)
+    shapes.clear()
+    assert detector.predict(textured_image(40, 30)).shape == (40, 30)
+    assert shapes == [(40, 30)]  # never enlarged
+
+
+def test_working_resolution_comes_from_the_config(tiny, tmp_path):
+    from mmengine.config import Config
+    from mmseg_r2mrf.apis.defocus_detector import DEFAULT_LONG_SIDE
+    assert DefocusDetector(*tiny).long_side == DEFAULT_LONG_SIDE  # no train_long_side
+    cfg = Config.fromfile(tiny[0])
+    cfg.train_long_side = 100
+    assert DefocusDetector(cfg, tiny[1]).long_side == 100
+    assert DefocusDetector(cfg, tiny[1], long_side=200).long_side == 200
+    with pytest.raises(ValueError, match='large_image'):
+        DefocusDetector(*tiny, large_image='tile')
+    with pytest.raises(ValueError, match='long_side'):
+        DefocusDetector(*tiny, long_side=8)
+
+
+def test_dataset_configs_name_their_training_scale():
+    from mmengine.config import Config
+    for base, long_side in (('shi', 640), ('dut', 480), ('synthetic_defocus', 640)):
+        cfg = Config.fromfile(osp.join(REPO_ROOT, 'configs', '_base_', 'datasets', f'{base}.py'))
+        assert cfg.train_long_side == long_side, base
 
 
 def _changed_checkpoint(tiny, path, change) -> str:

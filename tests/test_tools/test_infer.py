@@ -354,3 +354,27 @@ def test_config_form_is_chosen_by_a_py_first_argument(infer):
     assert (args.config, args.checkpoint, args.inputs) == ('c.py', 'm.pth', ['a.png', 'b/'])
     args = infer.parse_args(['a.png', 'b/', '--out-dir', 'o'])
     assert (args.config, args.checkpoint, args.inputs) == (None, None, ['a.png', 'b/'])
+
+
+def test_long_side_and_full_resolution(infer, tiny, tmp_path, monkeypatch):
+    image = textured_image(70, 90, seed=7)
+    cv2.imwrite(str(tmp_path / 'large.png'), image)
+    built = []
+    original = defocus_detector.DefocusDetector.__init__
+
+    def spy(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        built.append((self.large_image, self.long_side))
+
+    monkeypatch.setattr(defocus_detector.DefocusDetector, '__init__', spy)
+    for name, extra in (('small', ['--long-side', '48']), ('full', ['--full-resolution'])):
+        assert infer.main([*tiny, str(tmp_path / 'large.png'), '--out-dir',
+                           str(tmp_path / name), *extra]) == 0
+    assert built == [('resize', 48), ('slide', 640)]
+    small = mmcv.imread(str(tmp_path / 'small' / 'large.png'), flag='unchanged')
+    full = mmcv.imread(str(tmp_path / 'full' / 'large.png'), flag='unchanged')
+    assert small.shape == full.shape == (70, 90)  # maps at the image's size either way
+    assert not np.array_equal(small, full)
+    with pytest.raises(SystemExit):
+        infer.main([*tiny, str(tmp_path / 'large.png'), '--out-dir', str(tmp_path / 'x'),
+                    '--long-side', '4'])

@@ -10,6 +10,7 @@ train_pipeline = [
     dict(step, scale=(480, 480)) if step['type'] == 'RandomResize' else step
     for step in _base_.train_pipeline
 ]
+train_long_side = 480
 train_dataloader = dict(
     dataset=dict(type=dataset_type, data_root=data_root, pipeline=train_pipeline))
 val_dataloader = dict(dataset=dict(type=dataset_type, data_root=data_root))

@@ -4,6 +4,9 @@
 dataset_type = 'ShiDefocusDataset'
 data_root = 'data/shi'
 crop_size = (320, 320)
+# The longer side of the images the model learns blur at (Shi's are about 640 px): inference on
+# larger photographs (DefocusDetector, tools/infer.py) shrinks them to it and enlarges the map.
+train_long_side = 640
 # The paper's augmentation: random rotation, resizing and horizontal flip; crop 320 as BTBNet and
 # later work. Images are about 640 px on the long side. ImageNet normalisation is done by the
 # model's data_preprocessor. Images are read without EXIF orientation, like their masks.
