@@ -52,6 +52,8 @@ setup(
     license='Apache License 2.0',
     python_requires='>=3.10',
     packages=find_packages(include=['mmseg_r2mrf', 'mmseg_r2mrf.*']),
+    # The ONNX Runtime detector: numpy, OpenCV and onnxruntime only, no torch or mmseg.
+    py_modules=['mmseg_r2mrf_onnx'],
     # Released models (mmseg_r2mrf.pretrained): weights, cards and indexes; their configs are
     # .py files, which the package carries as it carries its modules.
     package_data={'mmseg_r2mrf': ['datasets/splits/*.txt', 'pretrained/*.pth', 'pretrained/*.md',
@@ -78,6 +80,8 @@ setup(
     ],
     extras_require={
         'lite': ['mmcv-lite>=2.0.0,<2.2.0'],
+        # Export (tools/export_onnx.py: torch's exporter needs onnxscript) and ONNX Runtime.
+        'onnx': ['onnx>=1.17', 'onnxscript>=0.5', 'onnxruntime>=1.20'],
         'tests': ['pytest>=8'],
     },
     classifiers=[

@@ -54,7 +54,7 @@ import os
 import os.path as osp
 import pickle
 import sys
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple, Union
 
 import mmseg_r2mrf  # noqa: F401  (compatibility layer first, then the registries)
 import cv2
@@ -66,6 +66,7 @@ from mmseg_r2mrf.apis import SUMMARY_FIELDS, DefocusDetector, summarize_blur_map
 from mmseg_r2mrf.datasets.defocus_dataset import IMAGE_SUFFIXES
 from mmseg_r2mrf.evaluation import blur_map_to_uint8
 from mmseg_r2mrf.utils import atomic_write
+from mmseg_r2mrf_onnx import OnnxDefocusDetector
 
 #: The datasets' image types, and WebP, common among photographs to predict.
 IMAGE_EXTENSIONS = IMAGE_SUFFIXES + ('.webp', )
@@ -100,6 +101,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--pretrained', metavar='NAME',
                         help='released model to use (default: the newest installed); not '
                         'with CONFIG CHECKPOINT')
+    parser.add_argument('--onnx', metavar='MODEL.onnx',
+                        help='predict with ONNX Runtime from a file of tools/export_onnx.py '
+                        '(no CONFIG CHECKPOINT, no --pretrained)')
     parser.add_argument('--binary', action='store_true',
                         help='also write a binary mask <stem>_mask.png (0/255)')
     parser.add_argument('--threshold', type=float, default=0.5,
@@ -142,7 +146,11 @@ def parse_args(argv=None) -> argparse.Namespace:
     if args.summary and not args.summary.lower().endswith(SUMMARY_FORMATS):
         parser.error(f'--summary must end with {" or ".join(SUMMARY_FORMATS)}, got '
                      f'{args.summary}')
+    if args.onnx and (args.pretrained or args.allow_partial):
+        parser.error('--onnx runs an exported model: not with --pretrained or --allow-partial')
     if args.paths[0].lower().endswith('.py'):
+        if args.onnx:
+            parser.error('--onnx runs an exported model: give it without CONFIG CHECKPOINT')
         if len(args.paths) < 3:
             parser.error('CONFIG CHECKPOINT must be followed by at least one input')
         if args.pretrained:
@@ -303,13 +311,19 @@ def validate(args: argparse.Namespace) -> Tuple[List[str], List[Dict[str, str]]]
     return images, plan_outputs(images, args.out_dir, kinds, args.force, args.summary)
 
 
-def build_detector(args: argparse.Namespace) -> DefocusDetector:
-    """The detector of CONFIG CHECKPOINT, or of the released model."""
+def build_detector(args: argparse.Namespace) -> Union[DefocusDetector, OnnxDefocusDetector]:
+    """The detector of CONFIG CHECKPOINT, of an exported model (--onnx), or of a release."""
     options = dict(device=args.device, slide_above=args.slide_above or None,
                    large_image='slide' if args.full_resolution else 'resize',
                    long_side=args.long_side,
                    crop_size=args.crop_size, stride=args.stride,
                    allow_partial=args.allow_partial)
+    if args.onnx:
+        del options['allow_partial']
+        device = options.pop('device')
+        providers = (['CUDAExecutionProvider', 'CPUExecutionProvider'] if device == 'cuda' else
+                     ['CPUExecutionProvider'])
+        return OnnxDefocusDetector(args.onnx, providers=providers, **options)
     if args.config is None:
         return DefocusDetector.from_pretrained(args.pretrained, **options)
     return DefocusDetector(args.config, args.checkpoint, **options)

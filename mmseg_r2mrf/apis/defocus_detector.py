@@ -15,11 +15,13 @@ from mmengine.runner.checkpoint import _load_checkpoint_to_model
 from mmseg.apis import init_model
 from PIL import Image
 
+from mmseg_r2mrf_onnx import (DEFAULT_LONG_SIDE, LARGE_IMAGE_MODES, as_bgr,
+                              predict_large_image, summarize_blur_map)
+
 from ..compat import check_checkpoint_fits, safe_load_checkpoint
 from ..datasets.image_file_check import read_image_size
 from ..evaluation import blur_probability
 from ..pretrained import find_release, list_pretrained
-from .blur_summary import summarize_blur_map
 
 ImageInput = Union[str, Path, np.ndarray]
 
@@ -67,7 +69,7 @@ def read_image(path: Union[str, Path],
         raise ValueError(f'cannot read the image file {path}: {imdecode_backend} cannot decode '
                          f'it{_sample_format_hint(path)}')
     try:
-        return _as_bgr(image)
+        return as_bgr(image)
     except (TypeError, ValueError) as error:  # e.g. a 16-bit PNG read with 'unchanged'
         raise ValueError(f'cannot use the image file {path}: {error}') from error
 
@@ -88,25 +90,6 @@ def _sample_format_hint(path: str) -> str:
     return (f' (its samples are {_WIDE_SAMPLE_MODES[mode]}, Pillow mode {mode!r}; save it as an '
             '8-bit image)')
 
-
-def _as_bgr(image: np.ndarray) -> np.ndarray:
-    if image.dtype != np.uint8:
-        raise TypeError(f'expected a uint8 image array, got dtype {image.dtype}')
-    if image.ndim == 2:
-        return np.ascontiguousarray(np.repeat(image[..., None], 3, axis=2))
-    if image.ndim == 3 and image.shape[2] == 3:
-        return image
-    if image.ndim == 3 and image.shape[2] == 4:  # BGRA: drop alpha as imread does
-        return np.ascontiguousarray(image[..., :3])
-    raise ValueError(f'expected an (H, W), (H, W, 3) or (H, W, 4) image array, got shape '
-                     f'{image.shape}')
-
-
-#: How :class:`DefocusDetector` predicts large photographs.
-LARGE_IMAGE_MODES = ('resize', 'slide')
-#: Working resolution for configs without ``train_long_side``: the longer side of Shi's and
-#: DUT's images, the scale the synthetic set renders at.
-DEFAULT_LONG_SIDE = 640
 
 #: Pipeline steps that read ground truth, which inference does not have.
 ANNOTATION_LOADERS = ('LoadAnnotations', 'LoadDefocusAnnotations')
@@ -289,14 +272,6 @@ class DefocusDetector:
         return (self.large_image == 'slide' and self.slide_above is not None
                 and max(shape[:2]) > self.slide_above)
 
-    def working_shape(self, shape: Tuple[int, ...]) -> Tuple[int, int]:
-        """The (H, W) at which an image of this shape is predicted."""
-        height, width = shape[:2]
-        scale = self.long_side / max(height, width)
-        if self.large_image == 'slide' or scale >= 1:
-            return height, width
-        return max(1, round(height * scale)), max(1, round(width * scale))
-
     @torch.no_grad()
     def predict(self, image: ImageInput) -> np.ndarray:
         """Blur probability map of one image.
@@ -308,15 +283,10 @@ class DefocusDetector:
         Returns:
             np.ndarray: (H, W) float32 in [0, 1] at the image's size; 1 = blurred.
         """
-        image = self.read_image(image) if isinstance(image, (str, Path)) else _as_bgr(image)
-        height, width = image.shape[:2]
-        work_height, work_width = self.working_shape(image.shape)
-        if (work_height, work_width) == (height, width):
+        image = self.read_image(image) if isinstance(image, (str, Path)) else as_bgr(image)
+        if self.large_image == 'slide':
             return self._predict_at_full_size(image)
-        small = mmcv.imresize(image, (work_width, work_height), interpolation='area')
-        blur = mmcv.imresize(self._predict_at_full_size(small), (width, height),
-                             interpolation='bilinear')
-        return np.clip(blur, 0.0, 1.0)
+        return predict_large_image(image, self.long_side, self._predict_at_full_size)
 
     def _predict_at_full_size(self, image: np.ndarray) -> np.ndarray:
         self.model.test_cfg = (self.slide_cfg if self.uses_sliding_window(image.shape) else

@@ -1,0 +1,153 @@
+"""ONNX export (tools/export_onnx.py, mmseg_r2mrf.deploy) and the ONNX Runtime detector
+(mmseg_r2mrf_onnx): parity with PyTorch at several sizes, both large-image paths, no torch at
+run time, refusals and clear errors."""
+import json
+import os.path as osp
+import subprocess
+import sys
+
+import cv2
+import numpy as np
+import onnxruntime  # noqa: F401  (the [onnx] extra is part of the test environment)
+import pytest
+from tiny_data import REPO_ROOT, load_tool, textured_image
+
+from mmseg_r2mrf.apis import DefocusDetector, OnnxDefocusDetector
+from mmseg_r2mrf.deploy import ExportableDefocusModel
+
+
+
+@pytest.fixture(scope='module')
+def exported(tiny, tmp_path_factory):
+    out = str(tmp_path_factory.mktemp('onnx') / 'tiny.onnx')
+    tool = load_tool('export_onnx')
+    assert tool.main([*tiny, out]) == 0
+    return out
+
+
+def test_export_reports_a_checked_file(tiny, tmp_path, capsys):
+    import onnx
+    out = str(tmp_path / 'tiny.onnx')
+    assert load_tool('export_onnx').main([*tiny, out, '--long-side', '200']) == 0
+    printed = capsys.readouterr().out
+    assert f'Wrote {out}' in printed and 'largest |p_onnx - p_torch|' in printed
+    worst = float(printed.split('|p_onnx - p_torch|: ')[1].split()[0])
+    assert worst <= 1e-4
+    graph = onnx.load(out)
+    onnx.checker.check_model(graph)
+    metadata = {p.key: p.value for p in graph.metadata_props}
+    assert metadata['train_long_side'] == '200' and metadata['color_type'] == 'color'
+    assert [i.name for i in graph.graph.input] == ['image']
+    assert [o.name for o in graph.graph.output] == ['blur_probability', 'blur_logit']
+
+
+@pytest.mark.parametrize('height,width', [(48, 64), (37, 53), (70, 90)])
+def test_onnx_runtime_matches_the_pytorch_detector(tiny, exported, height, width):
+    image = textured_image(height, width, seed=height)
+    # long_side 64: the 70x90 image goes through the working-resolution path.
+    torch_map = DefocusDetector(*tiny, long_side=64).predict(image)
+    onnx_map = OnnxDefocusDetector(exported, long_side=64).predict(image)
+    assert onnx_map.shape == (height, width) and onnx_map.dtype == np.float32
+    assert np.abs(onnx_map - torch_map).max() <= 1e-4
+
+
+def test_sliding_window_matches_the_pytorch_detector(tiny, exported):
+    options = dict(large_image='slide', slide_above=64, crop_size=32, stride=24)
+    image = textured_image(70, 90, seed=9)
+    torch_map = DefocusDetector(*tiny, **options).predict(image)
+    onnx_map = OnnxDefocusDetector(exported, **options).predict(image)
+    assert np.abs(onnx_map - torch_map).max() <= 1e-4
+    # The windows matter: a whole-image prediction differs.
+    assert np.abs(OnnxDefocusDetector(exported).predict(image) - onnx_map).max() > 1e-3
+
+
+def test_exportable_model_is_the_mmseg_test_path(tiny):
+    import torch
+    detector = DefocusDetector(*tiny)
+    image = textured_image(41, 57, seed=4)
+    with torch.no_grad():
+        prob, logit = ExportableDefocusModel(detector.model).eval()(torch.from_numpy(image)[None])
+    assert prob.shape == logit.shape == (1, 1, 41, 57)
+    np.testing.assert_allclose(prob[0, 0].numpy(), detector.predict(image), atol=1e-6)
+
+
+def test_summary_and_files(exported, tmp_path):
+    detector = OnnxDefocusDetector(exported)
+    path = str(tmp_path / 'photo.png')
+    cv2.imwrite(path, textured_image(40, 60, seed=2))
+    np.testing.assert_array_equal(detector.predict(path), detector.predict(cv2.imread(path)))
+    summary = detector.summarize(path)
+    assert summary['image'] == path and 0 <= summary['blurred_fraction'] <= 1
+
+
+def test_refuses_to_overwrite_unless_forced(tiny, exported):
+    tool = load_tool('export_onnx')
+    before = osp.getmtime(exported)
+    with pytest.raises(SystemExit) as exit_info:
+        tool.main([*tiny, exported])
+    assert exit_info.value.code == 2 and osp.getmtime(exported) == before
+    with pytest.raises(SystemExit):
+        tool.main([*tiny, exported[:-5] + '.pth'])  # not .onnx
+
+
+def test_corrupt_onnx_file_is_named(tmp_path):
+    corrupt = tmp_path / 'broken.onnx'
+    corrupt.write_bytes(b'\x08\x07not a protobuf at all' * 10)
+    with pytest.raises(ValueError, match='broken.onnx: not a readable ONNX model'):
+        OnnxDefocusDetector(str(corrupt))
+    with pytest.raises(FileNotFoundError, match='missing.onnx'):
+        OnnxDefocusDetector(str(tmp_path / 'missing.onnx'))
+
+
+BLOCKING_RUNNER = '''
+import sys
+class Block:
+    def find_spec(self, name, path=None, target=None):
+        if name.split('.')[0] in ('torch', 'mmcv', 'mmseg', 'mmengine', 'mmseg_r2mrf',
+                                  'torchvision', 'mmpretrain'):
+            raise ImportError('blocked in this test: ' + name)
+sys.meta_path.insert(0, Block())
+import cv2, json
+from mmseg_r2mrf_onnx import OnnxDefocusDetector
+detector = OnnxDefocusDetector(sys.argv[1], long_side=64)
+blur = detector.predict(cv2.imread(sys.argv[2]))
+print(json.dumps(dict(shape=blur.shape, summary=detector.summarize(sys.argv[2]),
+                      torch_loaded=any(m.split('.')[0] == 'torch' for m in sys.modules))))
+'''
+
+
+def test_runtime_needs_no_torch_mmcv_or_mmseg(exported, tmp_path):
+    image = str(tmp_path / 'large.png')
+    cv2.imwrite(image, textured_image(70, 90, seed=3))
+    result = subprocess.run([sys.executable, '-c', BLOCKING_RUNNER, exported, image],
+                            capture_output=True, text=True, timeout=300, cwd=REPO_ROOT)
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report['shape'] == [70, 90] and not report['torch_loaded']
+    assert set(report['summary']) >= {'blurred_fraction', 'focus_x0'}
+
+
+def test_infer_with_onnx_on_a_folder(exported, tiny, tmp_path):
+    folder = tmp_path / 'photos'
+    folder.mkdir()
+    for index, (height, width) in enumerate([(40, 56), (33, 47)]):
+        cv2.imwrite(str(folder / f'p{index}.png'), textured_image(height, width, seed=index))
+    infer = load_tool('infer')
+    out = tmp_path / 'out'
+    assert infer.main([str(folder), '--out-dir', str(out), '--onnx', exported, '--binary',
+                       '--summary', str(tmp_path / 's.json')]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ['p0.png', 'p0_mask.png', 'p1.png',
+                                                      'p1_mask.png']
+    blur = cv2.imread(str(out / 'p0.png'), cv2.IMREAD_UNCHANGED)
+    assert blur.shape == (40, 56)
+    expected = DefocusDetector(*tiny).predict(str(folder / 'p0.png'))
+    assert np.abs(blur.astype(np.float32) / 255 - expected).max() <= 1 / 255 + 1e-4
+    rows = json.loads((tmp_path / 's.json').read_text())
+    assert len(rows) == 2
+    corrupt = tmp_path / 'broken.onnx'
+    corrupt.write_bytes(b'garbage')
+    assert infer.main([str(folder), '--out-dir', str(tmp_path / 'o2'), '--onnx',
+                       str(corrupt)]) == 2
+    assert not (tmp_path / 'o2').exists()
+    with pytest.raises(SystemExit):
+        infer.main([*tiny, str(folder), '--out-dir', str(tmp_path / 'o3'), '--onnx', exported])
