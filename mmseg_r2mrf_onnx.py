@@ -143,7 +143,88 @@ def _probability(logits: np.ndarray) -> np.ndarray:
     return (shifted[1] / shifted.sum(axis=0)).astype(np.float32)
 
 
-class OnnxDefocusDetector:
+class BlurMapPredictor:
+    """What both detectors share: checking the large-image options, :meth:`predict` with the
+    large-image strategy, and :meth:`summarize`.
+
+    A subclass calls :meth:`_set_large_image_options` in its constructor and provides
+    ``read_image(path)`` and ``_predict_at_full_size(image)`` (a uint8 BGR image -> its
+    (H, W) float32 map, with the sliding window where :meth:`uses_sliding_window` says).
+    """
+
+    large_image: str
+    long_side: int
+    slide_above: Optional[int]
+    crop_size: int
+    stride: int
+
+    @staticmethod
+    def _check_large_image_options(large_image: str, long_side: Optional[int], crop_size: int,
+                                   stride: int) -> None:
+        if large_image not in LARGE_IMAGE_MODES:
+            raise ValueError(f'large_image must be one of {LARGE_IMAGE_MODES}, got '
+                             f'{large_image!r}')
+        if long_side is not None and long_side < 32:
+            raise ValueError(f'long_side must be at least 32 pixels, got {long_side}')
+        if not 0 < stride <= crop_size:
+            raise ValueError(f'need 0 < stride <= crop_size, got stride {stride}, crop_size '
+                             f'{crop_size}')
+
+    def _set_large_image_options(self, large_image: str, long_side: Optional[int],
+                                 model_long_side: Optional[object], slide_above: Optional[int],
+                                 crop_size: int, stride: int) -> None:
+        """Checks and keeps the options; ``long_side`` defaults to the model's
+        (``model_long_side``), else :data:`DEFAULT_LONG_SIDE`."""
+        self._check_large_image_options(large_image, long_side, crop_size, stride)
+        self.large_image = large_image
+        self.long_side = int(long_side or model_long_side or DEFAULT_LONG_SIDE)
+        self.slide_above = slide_above
+        self.crop_size, self.stride = crop_size, stride
+
+    def read_image(self, path: Union[str, Path], verify: bool = True) -> np.ndarray:
+        raise NotImplementedError
+
+    def _predict_at_full_size(self, image: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def uses_sliding_window(self, shape: Sequence[int]) -> bool:
+        """Whether an image of this (H, W, ...) shape is predicted with the sliding window."""
+        return (self.large_image == 'slide' and self.slide_above is not None
+                and max(shape[:2]) > self.slide_above)
+
+    def predict(self, image: ImageInput) -> np.ndarray:
+        """Blur probability map of one image.
+
+        Args:
+            image (str, Path or np.ndarray): An image file, or a uint8 BGR array ((H, W, 3);
+                (H, W) grey and (H, W, 4) BGRA are accepted too).
+
+        Returns:
+            np.ndarray: (H, W) float32 in [0, 1] at the image's size; 1 = blurred.
+        """
+        image = self.read_image(image) if isinstance(image, (str, Path)) else as_bgr(image)
+        if self.large_image == 'slide':
+            return self._predict_at_full_size(image)
+        return predict_large_image(image, self.long_side, self._predict_at_full_size)
+
+    def summarize(self, image: ImageInput, threshold: float = 0.5) -> Dict[str, object]:
+        """The per-image numbers of ``tools/infer.py --summary`` for one image.
+
+        Args:
+            image (str, Path or np.ndarray): As :meth:`predict` takes it.
+            threshold (float): Probability from which a pixel counts as blurred.
+
+        Returns:
+            dict: ``image`` (the path, None for an array), ``blurred_fraction``,
+            ``mean_blur_probability`` and the in-focus bounding box ``focus_x0``,
+            ``focus_y0`` (inclusive), ``focus_x1``, ``focus_y1`` (exclusive), None when
+            nothing is in focus; see :func:`summarize_blur_map`.
+        """
+        path = image if isinstance(image, (str, Path)) else None
+        return summarize_blur_map(self.predict(image), threshold, image=path)
+
+
+class OnnxDefocusDetector(BlurMapPredictor):
     """Per-pixel defocus blur probabilities from an exported model, on ONNX Runtime.
 
     The same outputs and large-image strategy as ``mmseg_r2mrf.apis.DefocusDetector``: an
@@ -183,12 +264,7 @@ class OnnxDefocusDetector:
         model = str(model)
         if not osp.isfile(model):
             raise FileNotFoundError(f'no such ONNX model file: {model}')
-        if large_image not in LARGE_IMAGE_MODES:
-            raise ValueError(f'large_image must be one of {LARGE_IMAGE_MODES}, got '
-                             f'{large_image!r}')
-        if not 0 < stride <= crop_size:
-            raise ValueError(f'need 0 < stride <= crop_size, got stride {stride}, crop_size '
-                             f'{crop_size}')
+        self._check_large_image_options(large_image, long_side, crop_size, stride)
         if providers is None:
             available = onnxruntime.get_available_providers()
             providers = [p for p in ('CUDAExecutionProvider', 'CPUExecutionProvider')
@@ -208,10 +284,9 @@ class OnnxDefocusDetector:
                              "'blur_probability', 'blur_logit')")
         self.model_path = model
         self.metadata = dict(self.session.get_modelmeta().custom_metadata_map)
-        self.large_image = large_image
-        self.long_side = int(long_side or self.metadata.get('train_long_side', DEFAULT_LONG_SIDE))
-        self.slide_above = slide_above
-        self.crop_size, self.stride = crop_size, stride
+        self._set_large_image_options(large_image, long_side,
+                                      self.metadata.get('train_long_side'), slide_above,
+                                      crop_size, stride)
         self.color_type = self.metadata.get('color_type', 'color')
         if self.color_type not in _CV2_FLAGS:
             raise ValueError(f'{model}: color_type {self.color_type!r} is not one of '
@@ -237,11 +312,6 @@ class OnnxDefocusDetector:
             raise ValueError(f'cannot read the image file {path}: OpenCV cannot decode it')
         return image
 
-    def uses_sliding_window(self, shape: Sequence[int]) -> bool:
-        """Whether an image of this (H, W, ...) shape is predicted with the sliding window."""
-        return (self.large_image == 'slide' and self.slide_above is not None
-                and max(shape[:2]) > self.slide_above)
-
     def _scores(self, image: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
         probability, logits = self.session.run(None, {'image': image[None]})
         return probability[0, 0], logits[0]
@@ -259,27 +329,6 @@ class OnnxDefocusDetector:
             total[:, y1:y2, x1:x2] += logits
             count[y1:y2, x1:x2] += 1
         return _probability(total / count)
-
-    def predict(self, image: ImageInput) -> np.ndarray:
-        """Blur probability map of one image.
-
-        Args:
-            image (str, Path or np.ndarray): An image file, or a uint8 BGR array ((H, W, 3);
-                (H, W) grey and (H, W, 4) BGRA are accepted too).
-
-        Returns:
-            np.ndarray: (H, W) float32 in [0, 1] at the image's size; 1 = blurred.
-        """
-        image = self.read_image(image) if isinstance(image, (str, Path)) else as_bgr(image)
-        if self.large_image == 'slide':
-            return self._predict_at_full_size(image)
-        return predict_large_image(image, self.long_side, self._predict_at_full_size)
-
-    def summarize(self, image: ImageInput, threshold: float = 0.5) -> Dict[str, object]:
-        """The per-image numbers of ``tools/infer.py --summary`` (see
-        :func:`summarize_blur_map`)."""
-        path = image if isinstance(image, (str, Path)) else None
-        return summarize_blur_map(self.predict(image), threshold, image=path)
 
 
 def as_bgr(image: np.ndarray) -> np.ndarray:

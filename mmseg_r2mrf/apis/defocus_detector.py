@@ -3,7 +3,7 @@ size."""
 import copy
 import os.path as osp
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple, Union
+from typing import List, Optional, Union
 
 import mmcv
 import numpy as np
@@ -15,8 +15,7 @@ from mmengine.runner.checkpoint import _load_checkpoint_to_model
 from mmseg.apis import init_model
 from PIL import Image
 
-from mmseg_r2mrf_onnx import (DEFAULT_LONG_SIDE, LARGE_IMAGE_MODES, as_bgr,
-                              predict_large_image, summarize_blur_map)
+from mmseg_r2mrf_onnx import BlurMapPredictor, as_bgr
 
 from ..compat import check_checkpoint_fits, safe_load_checkpoint
 from ..datasets.image_file_check import read_image_size
@@ -95,7 +94,7 @@ def _sample_format_hint(path: str) -> str:
 ANNOTATION_LOADERS = ('LoadAnnotations', 'LoadDefocusAnnotations')
 
 
-class DefocusDetector:
+class DefocusDetector(BlurMapPredictor):
     """Predict per-pixel defocus blur probabilities with a trained segmentor.
 
     The model is built with mmseg's :func:`~mmseg.apis.init_model` (which drops training-only
@@ -166,14 +165,7 @@ class DefocusDetector:
             raise FileNotFoundError(f'no such checkpoint file: {checkpoint}')
         if str(device).startswith('cuda') and not torch.cuda.is_available():
             raise RuntimeError(f'device {device!r} asked for, but CUDA is not available')
-        if large_image not in LARGE_IMAGE_MODES:
-            raise ValueError(f'large_image must be one of {LARGE_IMAGE_MODES}, got '
-                             f'{large_image!r}')
-        if long_side is not None and long_side < 32:
-            raise ValueError(f'long_side must be at least 32 pixels, got {long_side}')
-        if not 0 < stride <= crop_size:
-            raise ValueError(f'need 0 < stride <= crop_size, got stride {stride}, crop_size '
-                             f'{crop_size}')
+        self._check_large_image_options(large_image, long_side, crop_size, stride)
         # init_model changes the Config it is given: a caller's Config is left as it was.
         config = Config.fromfile(str(config)) if not isinstance(config, Config) else \
             copy.deepcopy(config)
@@ -186,10 +178,9 @@ class DefocusDetector:
         self.model.eval()
         #: Name of the release (:meth:`from_pretrained`), None for a config and checkpoint.
         self.release: Optional[str] = None
-        self.large_image = large_image
-        self.long_side = int(long_side or self.model.cfg.get('train_long_side',
-                                                             DEFAULT_LONG_SIDE))
-        self.slide_above = slide_above
+        self._set_large_image_options(large_image, long_side,
+                                      self.model.cfg.get('train_long_side'), slide_above,
+                                      crop_size, stride)
         # mmseg reads test_cfg by attribute (test_cfg.mode), hence a ConfigDict.
         self.slide_cfg = ConfigDict(mode='slide', crop_size=(crop_size, crop_size),
                                     stride=(stride, stride))
@@ -267,27 +258,7 @@ class DefocusDetector:
         """
         return read_image(path, verify=verify, **self.load_options)
 
-    def uses_sliding_window(self, shape: Tuple[int, ...]) -> bool:
-        """Whether an image of this (H, W, ...) shape is predicted with the sliding window."""
-        return (self.large_image == 'slide' and self.slide_above is not None
-                and max(shape[:2]) > self.slide_above)
-
     @torch.no_grad()
-    def predict(self, image: ImageInput) -> np.ndarray:
-        """Blur probability map of one image.
-
-        Args:
-            image (str, Path or np.ndarray): An image file, or a uint8 array in mmseg's BGR
-                order ((H, W, 3); (H, W) grey and (H, W, 4) BGRA are accepted too).
-
-        Returns:
-            np.ndarray: (H, W) float32 in [0, 1] at the image's size; 1 = blurred.
-        """
-        image = self.read_image(image) if isinstance(image, (str, Path)) else as_bgr(image)
-        if self.large_image == 'slide':
-            return self._predict_at_full_size(image)
-        return predict_large_image(image, self.long_side, self._predict_at_full_size)
-
     def _predict_at_full_size(self, image: np.ndarray) -> np.ndarray:
         self.model.test_cfg = (self.slide_cfg if self.uses_sliding_window(image.shape) else
                                self.default_test_cfg)
@@ -304,18 +275,3 @@ class DefocusDetector:
                                f'{image.shape[:2]}: the test_pipeline must keep ori_shape')
         return blur
 
-    def summarize(self, image: ImageInput, threshold: float = 0.5) -> Dict[str, object]:
-        """The per-image numbers of ``tools/infer.py --summary`` for one image.
-
-        Args:
-            image (str, Path or np.ndarray): As :meth:`predict` takes it.
-            threshold (float): Probability from which a pixel counts as blurred.
-
-        Returns:
-            dict: ``image`` (the path, None for an array), ``blurred_fraction``,
-            ``mean_blur_probability`` and the in-focus bounding box ``focus_x0``,
-            ``focus_y0`` (inclusive), ``focus_x1``, ``focus_y1`` (exclusive), None when
-            nothing is in focus; see :func:`summarize_blur_map`.
-        """
-        path = image if isinstance(image, (str, Path)) else None
-        return summarize_blur_map(self.predict(image), threshold, image=path)

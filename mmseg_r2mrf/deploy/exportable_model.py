@@ -1,5 +1,4 @@
 """A segmentor as one tensor function: uint8 image in, blur probability out (for ONNX export)."""
-import torch
 import torch.nn.functional as F
 from mmseg.models.utils import resize
 from torch import Tensor, nn

@@ -131,7 +131,7 @@ def test_large_images_are_predicted_at_the_working_resolution(tiny, monkeypatch)
 
 def test_working_resolution_comes_from_the_config(tiny, tmp_path):
     from mmengine.config import Config
-    from mmseg_r2mrf.apis.defocus_detector import DEFAULT_LONG_SIDE
+    from mmseg_r2mrf_onnx import DEFAULT_LONG_SIDE
     assert DefocusDetector(*tiny).long_side == DEFAULT_LONG_SIDE  # no train_long_side
     cfg = Config.fromfile(tiny[0])
     cfg.train_long_side = 100
