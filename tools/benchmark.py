@@ -10,11 +10,17 @@ Training rows (``--train``, ``mmseg_r2mrf.analysis.training_cost``): seconds per
 (bf16 autocast on a CPU with AVX512-BF16/AMX, fp16 on CUDA) interleaved in one process.
 ``--profile`` adds the top operators of a training step per precision (``torch.profiler``).
 
+ONNX Runtime rows (``--onnx MODEL.onnx``, ``mmseg_r2mrf.analysis.runtime_comparison``): the
+latency of one uint8 image to blur probability (preprocessing included) in PyTorch and in ONNX
+Runtime, interleaved, with the same ``--threads``; the file is one of ``tools/export_onnx.py``
+for the same architecture (its weights do not matter).
+
 Example::
 
     python tools/benchmark.py configs/r2mrf/r2mrf_resnext101_shi.py --shape 320 320
     python tools/benchmark.py configs/r2mrf/r2mrf_effnetlite0_synthetic.py --train --threads 2
     python tools/benchmark.py CONFIG --device cuda --repeat 50 --out cost.json
+    python tools/benchmark.py CONFIG --onnx model.onnx --shape 768 1024 --threads 2
 """
 import argparse
 import json
@@ -26,8 +32,9 @@ import mmseg_r2mrf  # noqa: F401  (compatibility layer first, then the registrie
 import torch
 from mmengine.config import DictAction
 from mmseg.apis import init_model
-from mmseg_r2mrf.analysis import (format_inference_rows, format_training_rows, inference_cost,
-                                  profile_training_step, training_cost)
+from mmseg_r2mrf.analysis import (format_inference_rows, format_runtime_rows,
+                                  format_training_rows, inference_cost, profile_training_step,
+                                  runtime_latency, training_cost)
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -58,6 +65,9 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
                         'supports it)')
     parser.add_argument('--profile', action='store_true',
                         help='with --train: print the top operators of a training step')
+    parser.add_argument('--onnx', metavar='MODEL.onnx',
+                        help='also time this export of the same architecture (tools/'
+                        'export_onnx.py) in ONNX Runtime against PyTorch, CPU only')
     parser.add_argument('--out', help='also write the rows to this JSON file')
     parser.add_argument('--overwrite', action='store_true', help='allow --out to replace a file')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
@@ -73,6 +83,10 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         parser.error('--train-batch-size must be >= 1')
     if args.device.startswith('cuda') and not torch.cuda.is_available():
         parser.error(f'--device {args.device}: CUDA is not available on this machine')
+    if args.onnx and not osp.isfile(args.onnx):
+        parser.error(f'--onnx {args.onnx}: no such file')
+    if args.onnx and args.device != 'cpu':
+        parser.error('--onnx compares the runtimes on the CPU only; leave --device at cpu')
     if args.out and osp.exists(args.out) and not args.overwrite:
         parser.error(f'--out {args.out} exists; pass --overwrite to replace it')
     return args
@@ -98,6 +112,14 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, object]:
     print(format_inference_rows(rows))
     result = dict(config=args.config, shape=list(args.shape), batch_size=args.batch_size,
                   device=device, rows=rows)
+
+    if args.onnx:
+        onnx_rows = runtime_latency(segmentor, args.onnx, args.shape, args.warmup, args.repeat,
+                                    threads=args.threads)
+        print(f'\nImage to blur probability (preprocessing included), 1x{args.shape[0]}x'
+              f'{args.shape[1]} uint8, {args.onnx}, median of {args.repeat} interleaved runs')
+        print(format_runtime_rows(onnx_rows))
+        result.update(onnx=args.onnx, onnx_rows=onnx_rows)
 
     if args.train:
         cfg = segmentor.cfg

@@ -108,3 +108,41 @@ def test_train_batch_size_defaults_to_the_configs(tool):
                         '--train', '--train-repeat', '1', '--precision', 'fp32'])
     assert result['train_batch_size'] == Config.fromfile(TINY_CONFIG).train_dataloader.batch_size
     assert [r['precision'] for r in result['train_rows']] == ['fp32']
+
+
+def test_onnx_runtime_beside_pytorch(tool, tiny, tmp_path, capsys):
+    config, _ = tiny
+    onnx_path = str(tmp_path / 'tiny.onnx')
+    assert load_tool('export_onnx').main([*tiny, onnx_path]) == 0
+    result = tool.main([config, '--shape', '40', '56', '--repeat', '3', '--warmup', '1',
+                        '--threads', '1', '--onnx', onnx_path])
+    rows = result['onnx_rows']
+    assert [r['runtime'] for r in rows] == ['PyTorch', 'ONNX Runtime']
+    for row in rows:
+        assert len(row['latency_runs_ms']) == 3 and row['latency_ms'] > 0
+    # The checkpoint's weights and the config's random ones differ: the latency rows hold
+    # whatever the file computes, and say by how much it differs from PyTorch's output.
+    assert rows[0]['max_abs_diff'] == 0.0 and rows[1]['max_abs_diff'] > 0
+    printed = capsys.readouterr().out
+    assert '| ONNX Runtime |' in printed and 'speed-up over PyTorch' in printed
+    with pytest.raises(SystemExit):
+        tool.parse_args([config, '--onnx', str(tmp_path / 'missing.onnx')])
+
+
+def test_onnx_runtime_rows_match_when_the_weights_are_the_same(tiny, tmp_path):
+    from mmseg_r2mrf.analysis import runtime_latency
+    config, checkpoint = tiny
+    onnx_path = str(tmp_path / 'tiny.onnx')
+    assert load_tool('export_onnx').main([*tiny, onnx_path]) == 0
+    segmentor = init_model(config, checkpoint, device='cpu')
+    rows = runtime_latency(segmentor, onnx_path, (33, 47), warmup=0, repeat=1)
+    assert rows[1]['max_abs_diff'] <= 1e-4
+    with pytest.raises(ValueError, match='export_onnx'):
+        import onnx
+        graph = onnx.load(onnx_path)
+        graph.graph.input[0].name = 'pixels'
+        for node in graph.graph.node:
+            node.input[:] = ['pixels' if name == 'image' else name for name in node.input]
+        bad = str(tmp_path / 'renamed.onnx')
+        onnx.save(graph, bad)
+        runtime_latency(segmentor, bad, (33, 47), warmup=0, repeat=1)
