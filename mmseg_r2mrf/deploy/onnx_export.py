@@ -119,3 +119,42 @@ def compare_with_pytorch(model: ExportableDefocusModel, onnx_path: str,
         got = session.run([PROBABILITY_NAME], {INPUT_NAME: image.numpy()})[0]
         diffs[f'{height}x{width}'] = float(np.abs(got - expected).max())
     return diffs
+
+
+def detector_parity(detector, onnx_path: str, image: np.ndarray,
+                    large_image_modes: Sequence[str] = ('resize', 'slide'),
+                    slide_above: int = 640) -> Dict[str, float]:
+    """Largest |p_onnx - p_torch| of the two detectors' maps on one image, per large-image mode.
+
+    Where :func:`compare_with_pytorch` compares the graphs on one input, this compares what a
+    user gets: ``DefocusDetector.predict`` against ``OnnxDefocusDetector.predict`` on the same
+    image with the same large-image strategy (``'resize'`` to the working resolution, or
+    ``'slide'`` windows at full resolution above ``slide_above``).
+
+    Args:
+        detector (DefocusDetector): The PyTorch detector the file was exported from.
+        onnx_path (str): Its export.
+        image (np.ndarray): (H, W, 3) uint8 BGR image.
+        large_image_modes (Sequence[str]): Strategies to compare.
+        slide_above (int): Longer side above which ``'slide'`` uses windows.
+
+    Returns:
+        dict[str, float]: mode -> largest absolute difference of the maps.
+    """
+    from mmseg_r2mrf_onnx import OnnxDefocusDetector
+
+    diffs = {}
+    saved = (detector.large_image, detector.slide_above)
+    try:
+        for mode in large_image_modes:
+            detector.large_image, detector.slide_above = mode, slide_above
+            onnx_detector = OnnxDefocusDetector(onnx_path, providers=['CPUExecutionProvider'],
+                                                large_image=mode, long_side=detector.long_side,
+                                                slide_above=slide_above,
+                                                crop_size=detector.crop_size,
+                                                stride=detector.stride)
+            diffs[mode] = float(np.abs(onnx_detector.predict(image) -
+                                       detector.predict(image)).max())
+    finally:
+        detector.large_image, detector.slide_above = saved
+    return diffs

@@ -151,3 +151,34 @@ def test_infer_with_onnx_on_a_folder(exported, tiny, tmp_path):
     assert not (tmp_path / 'o2').exists()
     with pytest.raises(SystemExit):
         infer.main([*tiny, str(folder), '--out-dir', str(tmp_path / 'o3'), '--onnx', exported])
+
+
+def test_detector_parity_covers_both_large_image_paths(tiny, exported):
+    from mmseg_r2mrf.deploy import detector_parity
+    detector = DefocusDetector(*tiny, long_side=48, crop_size=32, stride=24)
+    image = textured_image(70, 90, seed=3)
+    diffs = detector_parity(detector, exported, image, slide_above=48)
+    assert set(diffs) == {'resize', 'slide'} and max(diffs.values()) <= 1e-4
+    # The detector's own options are left as they were.
+    assert (detector.large_image, detector.slide_above) == ('resize', 1024)
+
+
+def test_onnx_parity_tool_prints_one_table(tiny, tmp_path, capsys):
+    config, _ = tiny
+    tool = load_tool('onnx_parity')
+    out = tmp_path / 'parity.md'
+    assert tool.main(['--configs', config, '--sizes', '40x56', '37x53', '--large', '70x90',
+                      '--long-side', '48', '--out', str(out)]) == 0
+    table = out.read_text().splitlines()
+    assert table[0].startswith('| model | export (s) | file (MB) | graph 40x56 | graph 37x53 |')
+    assert 'detector 70x90 resize' in table[0] and 'detector 70x90 slide' in table[0]
+    row = table[2].split(' | ')
+    assert row[0] == f'| {config}' and row[-1] == 'yes |'
+    assert all(float(cell) <= 1e-4 for cell in row[3:7])
+    assert table[0] in capsys.readouterr().out
+    with pytest.raises(SystemExit):  # no model named
+        tool.parse_args([])
+    with pytest.raises(SystemExit):  # the table exists
+        tool.parse_args(['--configs', config, '--out', str(out)])
+    with pytest.raises(SystemExit):
+        tool.parse_args(['--configs', config, '--sizes', '40by56'])
