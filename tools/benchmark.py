@@ -4,6 +4,11 @@ Inference rows (``mmseg_r2mrf.analysis.inference_cost``): the backbone, the neck
 and the whole model, side by side in one process on random input of ``--shape``: parameters,
 MACs, median latency per image and peak memory.
 
+Photograph rows (``--photo H W``, ``mmseg_r2mrf.analysis.photo_cost``): seconds and peak tensor
+memory of ``DefocusDetector.predict`` on a JPEG photograph of that size (decoding included),
+at the working resolution (``resize``, the default strategy) and with full-resolution sliding
+windows (``slide``), interleaved; random weights.
+
 Training rows (``--train``, ``mmseg_r2mrf.analysis.training_cost``): seconds per iteration
 (data preprocessing, forward, every loss term, backward, optimizer step with the config's
 ``optim_wrapper``) at ``--train-batch-size`` crops of ``--shape``, float32 and mixed precision
@@ -21,19 +26,22 @@ Example::
     python tools/benchmark.py configs/r2mrf/r2mrf_effnetlite0_synthetic.py --train --threads 2
     python tools/benchmark.py CONFIG --device cuda --repeat 50 --out cost.json
     python tools/benchmark.py CONFIG --onnx model.onnx --shape 768 1024 --threads 2
+    python tools/benchmark.py CONFIG --photo 3000 4000 --threads 2   # a 12-megapixel photo
 """
 import argparse
 import json
 import os
 import os.path as osp
+import tempfile
 from typing import Dict, Optional, Sequence
 
 import mmseg_r2mrf  # noqa: F401  (compatibility layer first, then the registries)
 import torch
 from mmengine.config import DictAction
 from mmseg.apis import init_model
-from mmseg_r2mrf.analysis import (format_inference_rows, format_runtime_rows,
-                                  format_training_rows, inference_cost, profile_training_step,
+from mmseg_r2mrf.analysis import (format_inference_rows, format_photo_rows, format_runtime_rows,
+                                  format_training_rows, inference_cost, photo_cost,
+                                  profile_training_step, random_weights_detector,
                                   runtime_latency, training_cost)
 
 
@@ -68,6 +76,12 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument('--onnx', metavar='MODEL.onnx',
                         help='also time this export of the same architecture (tools/'
                         'export_onnx.py) in ONNX Runtime against PyTorch, CPU only')
+    parser.add_argument('--photo', type=int, nargs=2, metavar=('H', 'W'),
+                        help='also time DefocusDetector.predict on a JPEG photograph of H x W '
+                        'pixels, working resolution and sliding windows (CPU)')
+    parser.add_argument('--photo-modes', nargs='+', choices=['resize', 'slide'],
+                        default=['resize', 'slide'],
+                        help='large-image strategies for --photo (default both)')
     parser.add_argument('--out', help='also write the rows to this JSON file')
     parser.add_argument('--overwrite', action='store_true', help='allow --out to replace a file')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
@@ -83,6 +97,10 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         parser.error('--train-batch-size must be >= 1')
     if args.device.startswith('cuda') and not torch.cuda.is_available():
         parser.error(f'--device {args.device}: CUDA is not available on this machine')
+    if args.photo and args.device != 'cpu':
+        parser.error('--photo times the CPU detector; leave --device at cpu')
+    if args.photo and min(args.photo) < 32:
+        parser.error(f'--photo takes H W of at least 32 pixels, got {args.photo}')
     if args.onnx and not osp.isfile(args.onnx):
         parser.error(f'--onnx {args.onnx}: no such file')
     if args.onnx and args.device != 'cpu':
@@ -120,6 +138,19 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, object]:
               f'{args.shape[1]} uint8, {args.onnx}, median of {args.repeat} interleaved runs')
         print(format_runtime_rows(onnx_rows))
         result.update(onnx=args.onnx, onnx_rows=onnx_rows)
+
+    if args.photo:
+        with tempfile.TemporaryDirectory(prefix='benchmark_') as folder:
+            detector = random_weights_detector(args.config, folder,
+                                               cfg_options=args.cfg_options)
+            photo_rows = photo_cost(detector, args.photo, args.photo_modes, args.repeat,
+                                    min(args.warmup, 1))
+        print(f'\nOne {args.photo[0]}x{args.photo[1]} JPEG photograph '
+              f'({args.photo[0] * args.photo[1] / 1e6:.1f} MP) to its blur map, decoding '
+              f'included, {device}, median of {args.repeat} interleaved runs; working '
+              f'resolution {detector.long_side} px')
+        print(format_photo_rows(photo_rows))
+        result.update(photo=list(args.photo), photo_rows=photo_rows)
 
     if args.train:
         cfg = segmentor.cfg

@@ -24,9 +24,8 @@ import time
 from typing import List, Optional, Sequence, Tuple
 
 import mmseg_r2mrf  # noqa: F401  (compatibility layer first, then the registries)
-import numpy as np
 import torch
-from mmseg.apis import init_model
+from mmseg_r2mrf.analysis import random_weights_detector, synthetic_photo
 from mmseg_r2mrf.apis import DefocusDetector
 from mmseg_r2mrf.deploy import (PARITY_TOLERANCE, OnnxExportError, detector_parity,
                                 export_detector)
@@ -72,31 +71,13 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     return args
 
 
-def random_weights_detector(config: str, folder: str, **options) -> DefocusDetector:
-    """A detector of ``config`` with its initial weights (no pretrained file is read)."""
-    model = init_model(config, device='cpu')
-    checkpoint = osp.join(folder, osp.basename(config).replace('.py', '_random.pth'))
-    torch.save({'state_dict': model.state_dict()}, checkpoint)
-    return DefocusDetector(config, checkpoint, **options)
-
-
-def textured_photo(height: int, width: int, seed: int = 0) -> np.ndarray:
-    """A uint8 BGR image with structure at several scales (smooth noise plus fine grain)."""
-    rng = np.random.default_rng(seed)
-    coarse = rng.integers(0, 256, (max(height // 16, 2), max(width // 16, 2), 3), np.uint8)
-    import cv2
-    smooth = cv2.resize(coarse, (width, height), interpolation=cv2.INTER_CUBIC)
-    grain = rng.normal(0, 12, (height, width, 3))
-    return np.clip(smooth + grain, 0, 255).astype(np.uint8)
-
-
 def check_model(name: str, detector: DefocusDetector, out: str,
                 sizes: Sequence[Tuple[int, int]], large: Tuple[int, int]) -> dict:
     """Export one detector to ``out`` and measure its differences; the row of the table."""
     start = time.perf_counter()
     report = export_detector(detector, out, check_sizes=sizes, tolerance=float('inf'))
     seconds = time.perf_counter() - start
-    detector_diffs = detector_parity(detector, out, textured_photo(*large),
+    detector_diffs = detector_parity(detector, out, synthetic_photo(*large),
                                      slide_above=detector.long_side)
     return dict(model=name, export_seconds=seconds, megabytes=osp.getsize(out) / 2**20,
                 graph=report['max_abs_diff_by_size'], detector=detector_diffs,

@@ -146,3 +146,30 @@ def test_onnx_runtime_rows_match_when_the_weights_are_the_same(tiny, tmp_path):
         bad = str(tmp_path / 'renamed.onnx')
         onnx.save(graph, bad)
         runtime_latency(segmentor, bad, (33, 47), warmup=0, repeat=1)
+
+
+def test_photo_rows_for_both_large_image_strategies(tool, tiny, capsys):
+    tiny_config, _ = tiny
+    result = tool.main([tiny_config, '--shape', '32', '--repeat', '2', '--warmup', '0',
+                        '--photo', '150', '200', '--cfg-options', 'train_long_side=64'])
+    resize, slide = result['photo_rows']
+    assert (resize['mode'], slide['mode']) == ('resize', 'slide')
+    # 200 px > 64: shrunk to 48x64; at full resolution 200 <= slide_above (1024): one pass.
+    assert resize['working_shape'] == '48x64' and slide['working_shape'] == '150x200 whole'
+    for row in (resize, slide):
+        assert len(row['seconds_runs']) == 2 and row['seconds'] > 0
+        assert row['peak_tensor_mib'] > 0 and row['max_rss_mib'] > 0
+    # The full-resolution pass holds more activations than the shrunk one.
+    assert slide['peak_tensor_mib'] > resize['peak_tensor_mib']
+    assert '| resize | 48x64 |' in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        tool.parse_args([tiny_config, '--photo', '10', '2000'])
+
+
+def test_photo_cost_counts_the_sliding_windows(tiny):
+    from mmseg_r2mrf.analysis import photo_cost
+    from mmseg_r2mrf.apis import DefocusDetector
+    detector = DefocusDetector(*tiny, slide_above=100, crop_size=64, stride=48)
+    (row, ) = photo_cost(detector, (120, 130), modes=['slide'], repeat=1, warmup=0)
+    assert row['working_shape'] == '9 windows of 64'
+    assert detector.large_image == 'resize'  # restored
