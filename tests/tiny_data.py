@@ -62,6 +62,21 @@ def make_tiny_seg_dataset(root: str, num_images: int = 4, size: int = 32, seed: 
     return root
 
 
+def make_tiny_synthetic_layout(root: str, height: int = 32, width: int = 48) -> None:
+    """Four pairs in the synthetic set's layout (labels 0/1): one in train, two in val, one
+    in test."""
+    rng = np.random.default_rng(0)
+    os.makedirs(osp.join(root, 'image'))
+    os.makedirs(osp.join(root, 'gt'))
+    for index in range(4):
+        image, mask = half_blurred_pair(rng, height, width)
+        cv2.imwrite(osp.join(root, 'image', f'{index}.jpg'), image)
+        cv2.imwrite(osp.join(root, 'gt', f'{index}.png'), mask)
+    for split, stems in (('train', '0\n'), ('val', '1\n2\n'), ('test', '3\n')):
+        with open(osp.join(root, f'{split}.txt'), 'w') as f:
+            f.write(stems)
+
+
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 

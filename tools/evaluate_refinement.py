@@ -19,7 +19,7 @@ from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmseg.registry import DATASETS
 from mmseg_r2mrf.apis import DefocusDetector
-from mmseg_r2mrf.apis.evaluate import evaluate_predictor
+from mmseg_r2mrf.apis.evaluate import evaluate_predictor, format_metric_rows
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -57,12 +57,8 @@ def main(argv=None) -> int:
         label = 'none' if refine_cfg is None else \
             f"guided filter r={refine_cfg['radius']}, eps={refine_cfg['eps']:g}"
         rows.append((label, metrics))
-    keys = list(rows[0][1])
     print(f'\n{args.split} split of {dataset_cfg.data_root}, {len(dataset)} images:\n')
-    print('| refinement | ' + ' | '.join(keys) + ' |')
-    print('| --- | ' + ' | '.join('---:' for _ in keys) + ' |')
-    for label, metrics in rows:
-        print(f'| {label} | ' + ' | '.join(f'{metrics[key]:.4f}' for key in keys) + ' |')
+    print(format_metric_rows(rows, 'refinement'))
     return 0
 
 

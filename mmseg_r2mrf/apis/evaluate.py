@@ -1,5 +1,6 @@
 """Evaluate any blur-map predictor on a dataset with DefocusMetric (models and baselines alike)."""
-from typing import Callable, Dict, Optional
+import time
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
@@ -36,3 +37,51 @@ def evaluate_predictor(predict: Callable[[np.ndarray], np.ndarray],
                                  img_path=sample.img_path)])
         progress.update()
     return metric.evaluate(len(dataset))
+
+
+def evaluate_large_image_strategies(detector, dataset,
+                                    modes: Sequence[str] = ('resize', 'slide')
+                                    ) -> List[Tuple[str, Dict[str, float]]]:
+    """Score a detector's large-image strategies on one dataset, with seconds per image.
+
+    Each strategy (``detector.large_image``: ``'resize'`` to the working resolution,
+    ``'slide'`` at full resolution) predicts every image and is scored by
+    :func:`evaluate_predictor`; the detector's own strategy is restored.
+
+    Args:
+        detector (DefocusDetector or OnnxDefocusDetector): The detector.
+        dataset: A built mmseg dataset (see :func:`evaluate_predictor`).
+        modes (Sequence[str]): Strategies to compare.
+
+    Returns:
+        list[tuple[str, dict]]: (strategy, metrics plus ``seconds_per_image``) per strategy.
+    """
+    saved = detector.large_image
+    rows = []
+    try:
+        for mode in modes:
+            detector.large_image = mode
+            seconds = []
+
+            def timed_predict(image: np.ndarray) -> np.ndarray:
+                start = time.perf_counter()
+                blur = detector.predict(image)
+                seconds.append(time.perf_counter() - start)
+                return blur
+
+            metrics = evaluate_predictor(timed_predict, dataset)
+            metrics['seconds_per_image'] = float(np.mean(seconds))
+            rows.append((mode, metrics))
+    finally:
+        detector.large_image = saved
+    return rows
+
+
+def format_metric_rows(rows: List[Tuple[str, Dict[str, float]]], label: str) -> str:
+    """A Markdown table: one row per (name, metrics), one column per metric of the first."""
+    keys = list(rows[0][1])
+    lines = [f'| {label} | ' + ' | '.join(keys) + ' |',
+             '| --- | ' + ' | '.join('---:' for _ in keys) + ' |']
+    for name, metrics in rows:
+        lines.append(f'| {name} | ' + ' | '.join(f'{metrics[key]:.4f}' for key in keys) + ' |')
+    return '\n'.join(lines)
