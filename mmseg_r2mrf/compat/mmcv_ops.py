@@ -16,6 +16,7 @@ import importlib.abc
 import importlib.util
 import sys
 import types
+import warnings
 from typing import Optional
 
 import torch
@@ -99,6 +100,10 @@ class _LiteOpsFinder(importlib.abc.MetaPathFinder):
         return None
 
 
+#: Start of the warning mmcv-lite's ``mmcv/cnn/bricks/transformer.py`` gives at import.
+_MISSING_DEFORMABLE_ATTENTION = r'Fail to import ``MultiScaleDeformableAttention``'
+
+
 def _load_pure_submodule(name: str, ops_dir: str) -> types.ModuleType:
     full_name = f'mmcv.ops.{name}'
     spec = importlib.util.spec_from_file_location(full_name, f'{ops_dir}/{name}.py')
@@ -119,6 +124,9 @@ def install_mmcv_ops_fallback() -> bool:
         return True
     if has_compiled_mmcv_ops():
         return False
+    # mmcv-lite's transformer bricks warn at import that this compiled op is missing; R²MRF
+    # never uses it, and the warning would open every tool's output. Only that message.
+    warnings.filterwarnings('ignore', message=_MISSING_DEFORMABLE_ATTENTION, category=UserWarning)
     import mmcv
 
     ops_dir = f'{mmcv.__path__[0]}/ops'

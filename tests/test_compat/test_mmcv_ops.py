@@ -129,3 +129,24 @@ def test_real_full_mmcv_is_left_untouched():
     ''')
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.split() == ['[0,', '2]', 'mmcv.ops.point_sample', 'True']
+
+
+@lite_only
+def test_missing_deformable_attention_warning_is_silenced_and_others_are_not():
+    bare = _python('''
+        import warnings
+        try:
+            import mmcv.cnn.bricks.transformer
+        except ModuleNotFoundError:
+            pass
+    ''')
+    assert 'MultiScaleDeformableAttention' in bare.stderr  # mmcv-lite does warn without us
+    plugged = _python('''
+        import warnings
+        import mmseg_r2mrf
+        import mmcv.cnn.bricks.transformer, mmseg.models
+        warnings.warn('a real warning')
+    ''')
+    assert plugged.returncode == 0, plugged.stderr[-2000:]
+    assert 'MultiScaleDeformableAttention' not in plugged.stderr
+    assert 'UserWarning: a real warning' in plugged.stderr
