@@ -83,7 +83,8 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
                         default=['resize', 'slide'],
                         help='large-image strategies for --photo (default both)')
     parser.add_argument('--out', help='also write the rows to this JSON file')
-    parser.add_argument('--overwrite', action='store_true', help='allow --out to replace a file')
+    parser.add_argument('--force', '--overwrite', dest='force', action='store_true',
+                        help='allow --out to replace a file (--overwrite: its former name)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override settings of the config, key=value pairs')
     args = parser.parse_args(argv)
@@ -105,8 +106,8 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         parser.error(f'--onnx {args.onnx}: no such file')
     if args.onnx and args.device != 'cpu':
         parser.error('--onnx compares the runtimes on the CPU only; leave --device at cpu')
-    if args.out and osp.exists(args.out) and not args.overwrite:
-        parser.error(f'--out {args.out} exists; pass --overwrite to replace it')
+    if args.out and osp.exists(args.out) and not args.force:
+        parser.error(f'--out {args.out} exists; pass --force to replace it')
     return args
 
 

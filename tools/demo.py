@@ -66,7 +66,7 @@ def ensure_data(args) -> None:
         if not osp.isfile(osp.join(args.data_root, 'val.txt')):
             sys.exit(f'demo: {args.data_root} was written by an older generator, without the '
                      'validation split the config selects on; regenerate it with python '
-                     f'tools/make_synthetic_defocus.py {args.data_root} --overwrite')
+                     f'tools/make_synthetic_defocus.py {args.data_root} --force')
         print(f'Reusing the synthetic defocus set in {args.data_root}')
         return
     extra = []

@@ -54,8 +54,9 @@ def parse_args(argv=None) -> argparse.Namespace:
             'packaged photos by a fixed table, yours by a hash of their name)')
     parser.add_argument('--workers', type=int, default=min(2, os.cpu_count() or 1),
                         help='processes (default: up to 2)')
-    parser.add_argument('--overwrite', action='store_true',
-                        help='replace a synthetic set that this tool wrote earlier in out_dir')
+    parser.add_argument('--force', '--overwrite', dest='force', action='store_true',
+                        help='replace a synthetic set that this tool wrote earlier in out_dir '
+                        '(--overwrite: its former name)')
     parser.add_argument('--no-progress', action='store_true', help='hide the progress bar')
     args = parser.parse_args(argv)
     if min(args.num_train, args.num_val, args.num_test) < 0 or \
@@ -76,7 +77,7 @@ def parse_args(argv=None) -> argparse.Namespace:
 def main(argv=None) -> None:
     args = parse_args(argv)
     # Refuse an existing folder now, not after loading the photos (seconds of segmentation).
-    check_output_dir(args.out_dir, args.overwrite)
+    check_output_dir(args.out_dir, args.force)
     sources = {} if args.no_packaged else dict(PACKAGED_PHOTOS)
     photos = {}  # the user's, prepared; the generator loads the packaged ones it uses
     if args.photos:
@@ -101,7 +102,7 @@ def main(argv=None) -> None:
               f'{", ..." if len(names) > 8 else ""})')
     records = write_synthetic_defocus(
         generator, args.out_dir, args.num_train, args.num_test, num_val=args.num_val,
-        workers=max(args.workers, 1), overwrite=args.overwrite,
+        workers=max(args.workers, 1), overwrite=args.force,
         progress=not args.no_progress)
     print(f'wrote {len(records)} images to {args.out_dir} '
           f'(contact sheet: {os.path.join(args.out_dir, "contact_sheet.png")})')

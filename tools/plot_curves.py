@@ -29,7 +29,8 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
                              'folders of a defocus_curves.json, the file name of others)')
     parser.add_argument('--out', default='curves.png',
                         help='the figure to write (png, pdf, svg...); default: curves.png')
-    parser.add_argument('--overwrite', action='store_true', help='replace an existing --out')
+    parser.add_argument('--force', '--overwrite', dest='force', action='store_true',
+                        help='replace an existing --out (--overwrite: its former name)')
     return parser.parse_args(argv)
 
 
@@ -54,8 +55,8 @@ def main(argv: Optional[List[str]] = None) -> str:
     labels = args.labels or [default_label(path) for path in args.results]
     if len(labels) != len(args.results):
         raise SystemExit(f'error: {len(labels)} labels for {len(args.results)} result files')
-    if osp.exists(args.out) and not args.overwrite:
-        raise SystemExit(f'error: {args.out} exists; pass --overwrite to replace it')
+    if osp.exists(args.out) and not args.force:
+        raise SystemExit(f'error: {args.out} exists; pass --force to replace it')
     try:
         results = [load_curves(path) for path in args.results]
     except (OSError, ValueError) as error:

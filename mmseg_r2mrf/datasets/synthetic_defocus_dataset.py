@@ -37,6 +37,6 @@ class SyntheticDefocusDataset(DefocusDataset):
                 raise FileNotFoundError(
                     f'{data_root or "."} has no val.txt: it was written by an older '
                     'tools/make_synthetic_defocus.py without a validation split; regenerate it '
-                    f'with: python tools/make_synthetic_defocus.py {data_root} --overwrite')
+                    f'with: python tools/make_synthetic_defocus.py {data_root} --force')
         kwargs.setdefault('ann_file', f'{split}.txt')
         super().__init__(split=split, **kwargs)

@@ -51,7 +51,7 @@ BENCHMARK_LONG_SIDE = 640
 def is_synthetic_defocus_set(path: str) -> bool:
     """Whether ``path`` is a folder holding a set written by :func:`write_synthetic_defocus`.
 
-    Only such a folder may be replaced (``--overwrite``) or reused (``tools/demo.py``): the
+    Only such a folder may be replaced (``--force``) or reused (``tools/demo.py``): the
     test is the generator tag in its ``meta.json``, not the mere presence of that file.
 
     Args:
@@ -414,7 +414,7 @@ def check_output_dir(out_dir: str, overwrite: bool = False) -> None:
         raise FileExistsError(f'{out_dir} exists and is not a folder')
     if osp.isdir(out_dir) and os.listdir(out_dir):
         if not overwrite:
-            raise FileExistsError(f'{out_dir} exists and is not empty; pass --overwrite to '
+            raise FileExistsError(f'{out_dir} exists and is not empty; pass --force to '
                                   'replace a synthetic set written by this tool')
         if not is_synthetic_defocus_set(out_dir):
             raise FileExistsError(f'{out_dir} is not a synthetic defocus set written by this '

@@ -57,18 +57,18 @@ def test_never_overwrites_unless_asked(tool, tmp_path, monkeypatch):
     tool.main([out, '--workers', '1'] + ARGS)
     # A refusal comes before the generator loads any photo.
     monkeypatch.setattr(tool, 'SyntheticDefocusGenerator', None)
-    with pytest.raises(FileExistsError, match='--overwrite'):
+    with pytest.raises(FileExistsError, match='--force'):
         tool.main([out, '--workers', '1'] + ARGS)
     foreign = tmp_path / 'holiday_photos'
     foreign.mkdir()
     (foreign / 'keep.txt').write_text('precious')
     (foreign / 'meta.json').write_text('{"generator": "someone else"}')
     with pytest.raises(FileExistsError, match='not deleting'):
-        tool.main([str(foreign), '--overwrite'] + ARGS)
+        tool.main([str(foreign), '--force'] + ARGS)
     assert (foreign / 'keep.txt').read_text() == 'precious'
     monkeypatch.undo()
 
-    tool.main([out, '--workers', '1', '--overwrite'] + ARGS)  # our own set: replaced
+    tool.main([out, '--workers', '1', '--overwrite'] + ARGS)  # the former name still works
     assert len(os.listdir(osp.join(out, 'image'))) == 7
 
 

@@ -45,7 +45,7 @@ def test_rows_for_backbone_neck_head_and_whole(tool, tiny_config, tmp_path, caps
     with pytest.raises(SystemExit):
         tool.main([tiny_config, '--repeat', '1', '--warmup', '0', '--out', str(out)])
     tool.main([tiny_config, '--shape', '32', '--repeat', '1', '--warmup', '0', '--out', str(out),
-               '--overwrite'])
+               '--force'])
     assert json.loads(out.read_text())['shape'] == [32, 32]
 
 

@@ -46,7 +46,7 @@ def test_table_and_figure_of_two_methods(tool, tmp_path, capsys):
     image = cv2.imread(out)
     assert image is not None and image.shape[1] > image.shape[0]
 
-    with pytest.raises(SystemExit, match='exists; pass --overwrite'):
+    with pytest.raises(SystemExit, match='exists; pass --force'):
         tool.main([str(tmp_path / 'good' / 'defocus_curves.json'), '--out', out])
     before = cv2.imread(out)
     tool.main([str(tmp_path / 'good' / 'defocus_curves.json'), '--out', out, '--overwrite'])
