@@ -122,7 +122,7 @@ def test_exif_orientation_is_applied_to_neither(shi_like, dataset_config):
 
 
 @pytest.mark.parametrize('dataset_type,split', [
-    ('ShiDefocusDataset', 'val'), ('SyntheticDefocusDataset', 'all'),
+    ('ShiDefocusDataset', 'trainval'), ('SyntheticDefocusDataset', 'all'),
     ('DUTDefocusDataset', 'cuhk_test'), ('DefocusDataset', 'train')])
 def test_unknown_split_is_rejected_naming_the_choices(shi_like, dataset_type, split):
     dataset_cls = DATASETS.get(dataset_type)

@@ -1,10 +1,12 @@
 import os
 import os.path as osp
 
+import mmengine
 import numpy as np
 import pytest
 
 from mmseg.registry import DATASETS
+from mmseg_r2mrf.datasets import SHI_VAL_SPLIT
 
 # Stems with an upper-case .JPG in the original release (splits README).
 UPPER_CASE_JPG = {'out_of_focus0026', 'out_of_focus0027', 'out_of_focus0028',
@@ -70,3 +72,50 @@ def test_mask_suffix_can_be_overridden(tmp_path, pair_writer, label_of, load_pip
                                   seg_map_suffix='.bmp', pipeline=load_pipeline))
     assert dataset.get_data_info(0)['seg_map_path'].endswith('out_of_focus0001.bmp')
     np.testing.assert_array_equal(dataset[0]['gt_seg_map'], label_of(12, 16))
+
+
+def test_shipped_val_list_is_every_tenth_training_image(shi_test_stems):
+    """The list is the documented rule applied once: the 6th, 16th, ... of the 604 training
+    stems in sorted order, none of them a test image."""
+    val = [line.strip() for line in mmengine.list_from_file(SHI_VAL_SPLIT) if line.strip()]
+    test = set(shi_test_stems)
+    train = [f'out_of_focus{i:04d}' for i in range(1, 705) if f'out_of_focus{i:04d}' not in test]
+    assert len(train) == 604
+    assert val == train[5::10]
+    assert len(val) == len(set(val)) == 60 and not test & set(val)
+
+
+@pytest.fixture
+def shi_val_root(shi_root, tmp_path):
+    """The fake release with a one-stem validation list (the shipped one names 60 files)."""
+    val_list = tmp_path / 'val.txt'
+    val_list.write_text('out_of_focus0002\n')
+    return shi_root, str(val_list)
+
+
+@pytest.mark.parametrize('split,expected', [
+    ('val', ['out_of_focus0002']),
+    ('train_without_val', ['out_of_focus0001', 'out_of_focus0700']),
+    ('train', TRAIN_STEMS),  # the paper's 604: the validation images included
+])
+def test_val_split_is_held_out_of_the_training_images(shi_val_root, split, expected):
+    root, val_list = shi_val_root
+    dataset = DATASETS.build(dict(type='ShiDefocusDataset', data_root=root, split=split,
+                                  val_split_file=val_list))
+    assert [osp.splitext(osp.basename(info['img_path']))[0] for info in dataset] == expected
+
+
+def test_val_list_naming_a_test_image_is_refused(shi_root, shi_test_stems, tmp_path):
+    val_list = tmp_path / 'val.txt'
+    val_list.write_text(f'out_of_focus0001\n{shi_test_stems[3]}\n')
+    for split in ('val', 'train_without_val'):
+        with pytest.raises(ValueError, match=f'val.txt names 1 test image.*{shi_test_stems[3]}'):
+            DATASETS.build(dict(type='ShiDefocusDataset', data_root=shi_root, split=split,
+                                val_split_file=str(val_list)))
+
+
+def test_shipped_val_list_needs_the_whole_release(shi_root):
+    # The fake release lacks the shipped list's images: named, before any training.
+    with pytest.raises(FileNotFoundError, match=r'shi_defocus_val60.txt names \d+ file'):
+        DATASETS.build(dict(type='ShiDefocusDataset', data_root=shi_root, split='val'))
+
