@@ -21,6 +21,8 @@ param_scheduler = [
 ]
 train_cfg = dict(max_iters=max_iters, val_interval=max_iters // 2)
 train_dataloader = dict(num_workers=1)
+# Besides the last checkpoint, the best by maxF on the validation split (photographs of their
+# own, never the test split): tools/ablation.py tests it.
 default_hooks = dict(
     logger=dict(interval=20),
-    checkpoint=dict(interval=max_iters))
+    checkpoint=dict(interval=max_iters, save_best='maxF', rule='greater'))

@@ -15,8 +15,11 @@ CONFIGS = sorted(
     osp.relpath(p, REPO_ROOT)
     for p in glob.glob(osp.join(REPO_ROOT, 'configs', '**', '*.py'), recursive=True)
     if '_base_' not in p.split(osp.sep))
-MAIN = [f'configs/r2mrf/r2mrf_{b}_{d}.py' for b in ('resnext101', 'vgg16', 'densenet161')
-        for d in ('shi', 'dut')]
+BACKBONES = ('resnext101', 'vgg16', 'densenet161')
+MAIN = [f'configs/r2mrf/r2mrf_{b}_{d}.py' for b in BACKBONES for d in ('shi', 'dut')]
+# The paper's DUT column: each Shi config's model tested on DUT's 500 test images.
+SHI_TO_DUT = [f'configs/r2mrf/r2mrf_{b}_shi-to-dut.py' for b in BACKBONES] + [
+    'configs/r2mrf/r2mrf-wide_resnext101_shi-to-dut.py']
 ABLATIONS = [c for c in CONFIGS if '/ablations/' in c]
 
 
@@ -25,7 +28,9 @@ def _load(path: str) -> Config:
 
 
 def test_the_issue_configs_exist():
-    expected = MAIN + ['configs/r2mrf/r2mrf-head_mit-b0_shi.py'] + [
+    expected = MAIN + SHI_TO_DUT + ['configs/r2mrf/r2mrf-head_mit-b0_shi.py',
+                                    'configs/r2mrf/r2mrf-wide_resnext101_shi.py',
+                                    'configs/r2mrf/r2mrf_resnext101_shi-val60.py'] + [
         f'configs/r2mrf/ablations/r2mrf_resnext101_{name}_shi.py'
         for name in ['no-rrm'] + [f'step{t}' for t in range(1, 9)] +
         [f'o{level}' for level in range(1, 6)]]
@@ -98,7 +103,29 @@ def test_schedule_is_the_papers():
     (poly, ) = cfg.param_scheduler
     assert (poly.type, poly.power, poly.end) == ('PolyLR', 0.9, 6000)
     assert cfg.train_cfg.max_iters == 6000
-    assert cfg.default_hooks.checkpoint.save_best == 'maxF'
+    # The paper reports the model after 6k iterations: the last checkpoint is kept (and is
+    # iter_6000.pth), and nothing is chosen on any split.
+    checkpoint = cfg.default_hooks.checkpoint
+    assert 'save_best' not in checkpoint and checkpoint.max_keep_ckpts == 1
+    assert cfg.train_cfg.max_iters % checkpoint.interval == 0
+    assert cfg.val_dataloader is None and cfg.val_cfg is None and cfg.val_evaluator is None
+
+
+@pytest.mark.parametrize('path', SHI_TO_DUT)
+def test_shi_to_dut_configs_are_their_shi_config_tested_on_dut(path):
+    cfg = _load(path)
+    shi = _load(path.replace('_shi-to-dut.py', '_shi.py'))
+    # Everything but the test set is the Shi config's: one training run serves both tests.
+    for key in set(cfg) | set(shi):
+        if key != 'test_dataloader':
+            assert cfg.get(key) == shi.get(key), key
+    assert cfg.test_dataloader.dataset.type == 'DUTDefocusDataset'
+    assert cfg.test_dataloader.dataset.split == 'test'
+    assert cfg.test_dataloader.dataset.data_root == 'data/dut'
+    assert cfg.test_dataloader.dataset.pipeline == shi.test_pipeline  # full resolution
+    assert shi.test_dataloader.dataset.type == 'ShiDefocusDataset'
+    assert cfg.train_dataloader.dataset.type == 'ShiDefocusDataset'
+    assert cfg.train_dataloader.dataset.split == 'train'  # all 604, as the paper
 
 
 def test_main_job_optimizer_is_the_one_of_the_reported_numbers():

@@ -3,26 +3,26 @@ import os.path as osp
 
 import pytest
 import torch
+from fake_layouts import write_fake_dut, write_fake_shi
 
 from mmseg.registry import DATASETS
 
-CONFIGS = ('shi', 'dut', 'synthetic_defocus')
+CONFIGS = ('shi', 'shi_val60', 'dut', 'synthetic_defocus')
+# Which bases validate (on which split), and the split each trains on.
+VAL_SPLIT = dict(shi=None, shi_val60='val', dut=None, synthetic_defocus='val')
+TRAIN_SPLIT = dict(shi='train', shi_val60='train_without_val', dut='train',
+                   synthetic_defocus='train')
 
 
 def fake_copy(name, root, pair_writer):
-    if name == 'shi':
-        # A one-line test list keeps the copy tiny; the shipped list is tested elsewhere.
-        for stem in ('out_of_focus0001', 'out_of_focus0002'):
-            pair_writer(osp.join(root, 'image'), osp.join(root, 'gt'), stem, size=(48, 64))
-        with open(osp.join(root, 'test.txt'), 'w') as f:
-            f.write('out_of_focus0002\n')
-        return dict(test_split_file=osp.join(root, 'test.txt'))
+    if name.startswith('shi'):
+        # One-line split lists keep the copy tiny; the shipped lists are tested elsewhere.
+        return write_fake_shi(root, dict(train=['out_of_focus0001'], val=['out_of_focus0003'],
+                                         test=['out_of_focus0002']))
     if name == 'dut':
-        for split in ('600S_Training', '500S-Testing'):
-            pair_writer(osp.join(root, 'DUT' + split), osp.join(root, 'DUT' + split.replace(
-                'S', 'GT', 1)), '0001', mask_suffix='.bmp', polarity='focus', size=(48, 64))
+        write_fake_dut(root, num_train=1, num_test=1)
         return {}
-    for split in ('train', 'test'):
+    for split in ('train', 'val', 'test'):
         pair_writer(osp.join(root, 'image'), osp.join(root, 'gt'), split, polarity='label',
                     size=(48, 64))
         with open(osp.join(root, f'{split}.txt'), 'w') as f:
@@ -35,12 +35,14 @@ def test_conventions(dataset_config, name):
     cfg = dataset_config(name)
     assert cfg.crop_size == (320, 320)
     assert cfg.train_dataloader.batch_size == 4
-    assert cfg.val_evaluator == cfg.test_evaluator == dict(type='DefocusMetric')
+    assert cfg.test_evaluator == dict(type='DefocusMetric')
+    assert cfg.val_evaluator in (None, cfg.test_evaluator)
     assert [t['type'] for t in cfg.test_pipeline] == [
         'LoadImageFromFile', 'LoadDefocusAnnotations', 'PackSegInputs']
     assert cfg.tta_pipeline[1]['type'] == 'TestTimeAug'
     assert 'Normalize' not in str(cfg.train_pipeline)  # done by the model's data_preprocessor
-    expected_root = dict(shi='data/shi', dut='data/dut', synthetic_defocus='data/synthetic_defocus')
+    expected_root = dict(shi='data/shi', shi_val60='data/shi', dut='data/dut',
+                         synthetic_defocus='data/synthetic_defocus')
     assert cfg.data_root == expected_root[name]
 
 
@@ -62,6 +64,9 @@ def test_pipelines_run_on_a_fake_copy(dataset_config, tmp_path, pair_writer, nam
     sample = test[0]
     assert tuple(sample['inputs'].shape[1:]) == (48, 64)  # full resolution
     assert set(sample['data_samples'].gt_sem_seg.data.unique().tolist()) == {0, 1}
+    if cfg.val_dataloader is not None:
+        val = DATASETS.build(dict(cfg.val_dataloader.dataset, data_root=root, **extra))
+        assert tuple(val[0]['inputs'].shape[1:]) == (48, 64)  # full resolution
     tta = DATASETS.build(
         dict(cfg.test_dataloader.dataset, data_root=root, pipeline=cfg.tta_pipeline, **extra))
     augmented = tta[0]
@@ -70,19 +75,31 @@ def test_pipelines_run_on_a_fake_copy(dataset_config, tmp_path, pair_writer, nam
 
 @pytest.mark.parametrize('name,dataset_type,resize_scale', [
     ('shi', 'ShiDefocusDataset', (640, 640)),
+    ('shi_val60', 'ShiDefocusDataset', (640, 640)),
     ('dut', 'DUTDefocusDataset', (480, 480)),
     ('synthetic_defocus', 'SyntheticDefocusDataset', None),  # no resampling of blur radii
 ])
 def test_loaders_use_the_bases_own_dataset_and_pipeline(dataset_config, name, dataset_type,
                                                         resize_scale):
-    # dut.py and synthetic_defocus.py inherit shi.py: nothing of Shi's may leak into them.
+    # dut.py, shi_val60.py and synthetic_defocus.py inherit shi.py: nothing of Shi's may leak
+    # into them.
     cfg = dataset_config(name)
-    for loader in (cfg.train_dataloader, cfg.val_dataloader, cfg.test_dataloader):
+    loaders = [cfg.train_dataloader, cfg.test_dataloader]
+    if VAL_SPLIT[name] is None:  # no validation: val_dataloader, val_evaluator, val_cfg unset
+        assert cfg.val_dataloader is None and cfg.val_evaluator is None and cfg.val_cfg is None
+    else:
+        loaders.append(cfg.val_dataloader)
+        assert cfg.val_dataloader.dataset.split == VAL_SPLIT[name]
+        assert cfg.val_dataloader.dataset.pipeline == cfg.test_pipeline
+        assert cfg.val_evaluator == dict(type='DefocusMetric')
+        assert cfg.val_cfg == dict(type='ValLoop')
+    for loader in loaders:
         assert loader.dataset.type == dataset_type
         assert loader.dataset.data_root == cfg.data_root
     assert cfg.train_dataloader.dataset.pipeline == cfg.train_pipeline
+    assert cfg.test_dataloader.dataset.pipeline == cfg.test_pipeline
     assert [cfg.train_dataloader.dataset.split, cfg.test_dataloader.dataset.split] == [
-        'train', 'test']
+        TRAIN_SPLIT[name], 'test']
     resizes = [t for t in cfg.train_pipeline if t['type'] == 'RandomResize']
     assert [t['scale'] for t in resizes] == ([resize_scale] if resize_scale else [])
     assert [t['type'] for t in cfg.train_pipeline if t['type'] != 'RandomResize'] == [

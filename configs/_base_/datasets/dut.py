@@ -13,5 +13,6 @@ train_pipeline = [
 train_long_side = 480
 train_dataloader = dict(
     dataset=dict(type=dataset_type, data_root=data_root, pipeline=train_pipeline))
-val_dataloader = dict(dataset=dict(type=dataset_type, data_root=data_root))
-test_dataloader = val_dataloader
+# No validation, as for Shi (no list holds DUT training images out): DUT-trained configs report
+# their last checkpoint.
+test_dataloader = dict(dataset=dict(type=dataset_type, data_root=data_root))

@@ -1,4 +1,5 @@
-# Shi et al.'s CUHK defocus set: 604 training / 100 test images (the shipped split list).
+# Shi et al.'s CUHK defocus set: 604 training / 100 test images (the shipped split list), the
+# paper's protocol: train on all 604, test the last checkpoint on the 100.
 # Lay the release out as data/shi/image/*.jpg|.JPG and data/shi/gt/*.png (255 = blurred);
 # ShiDefocusDataset converts the masks to the project's labels (1 blurred, 0 in focus).
 dataset_type = 'ShiDefocusDataset'
@@ -44,12 +45,17 @@ train_dataloader = dict(
     persistent_workers=True,
     sampler=dict(type='InfiniteSampler', shuffle=True),
     dataset=dict(type=dataset_type, data_root=data_root, split='train', pipeline=train_pipeline))
-val_dataloader = dict(
+# No validation: the paper trains on all 604 training images and reports the model after 6k
+# iterations, so nothing is held out to choose a checkpoint on, and the test split must never
+# be used to choose one. (mmengine validates only with val_dataloader, val_evaluator and val_cfg
+# all set.) shi_val60.py holds 60 training images out for checkpoint selection.
+val_dataloader = None
+val_evaluator = None
+val_cfg = None
+test_dataloader = dict(
     batch_size=1,
     num_workers=1,
     persistent_workers=True,
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(type=dataset_type, data_root=data_root, split='test', pipeline=test_pipeline))
-test_dataloader = val_dataloader
-val_evaluator = dict(type='DefocusMetric')
-test_evaluator = val_evaluator
+test_evaluator = dict(type='DefocusMetric')

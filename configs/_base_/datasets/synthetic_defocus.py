@@ -10,13 +10,17 @@ data_root = 'data/synthetic_defocus'
 train_pipeline = [step for step in _base_.train_pipeline if step['type'] != 'RandomResize']
 train_dataloader = dict(
     dataset=dict(type=dataset_type, data_root=data_root, pipeline=train_pipeline))
-# The best checkpoint is chosen on the validation split (photographs of its own), never on the
-# test split that the results are reported on.
-val_dataloader = dict(dataset=dict(type=dataset_type, data_root=data_root, split='val'))
-test_dataloader = dict(
+# The validation split (photographs of its own) is where a checkpoint may be chosen; the test
+# split, which the results are reported on, never is. shi.py has no validation: `_delete_`
+# replaces its None.
+val_dataloader = dict(
+    _delete_=True,
     batch_size=1,
     num_workers=1,
     persistent_workers=True,
     sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(type=dataset_type, data_root=data_root, split='test',
+    dataset=dict(type=dataset_type, data_root=data_root, split='val',
                  pipeline=_base_.test_pipeline))
+val_evaluator = dict(_delete_=True, type='DefocusMetric')
+val_cfg = dict(_delete_=True, type='ValLoop')
+test_dataloader = dict(dataset=dict(type=dataset_type, data_root=data_root))

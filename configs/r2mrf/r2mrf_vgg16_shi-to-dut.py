@@ -1,0 +1,8 @@
+# R²MRF, VGG-16: the paper's protocol for its DUT column (Tables 1 and 3, "as done in
+# BTBNet"): the model of r2mrf_vgg16_shi.py, trained on Shi's 604 training images, tested
+# on DUT-DBD's 500 test images. Training is that of the Shi config (one run serves both):
+#   python tools/train.py configs/r2mrf/r2mrf_vgg16_shi.py
+#   python tools/test.py configs/r2mrf/r2mrf_vgg16_shi-to-dut.py \
+#       work_dirs/r2mrf_vgg16_shi/iter_6000.pth
+_base_ = './r2mrf_vgg16_shi.py'
+test_dataloader = dict(dataset=dict(type='DUTDefocusDataset', data_root='data/dut'))
