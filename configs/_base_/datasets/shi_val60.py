@@ -8,12 +8,7 @@ _base_ = './shi.py'
 train_dataloader = dict(dataset=dict(split='train_without_val'))
 # shi.py has no validation: `_delete_` replaces its None.
 val_dataloader = dict(
-    _delete_=True,
-    batch_size=1,
-    num_workers=1,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(type=_base_.dataset_type, data_root=_base_.data_root, split='val',
-                 pipeline=_base_.test_pipeline))
+    _base_.test_dataloader, _delete_=True,
+    dataset=dict(_base_.test_dataloader.dataset, split='val'))
 val_evaluator = dict(_delete_=True, type='DefocusMetric')
 val_cfg = dict(_delete_=True, type='ValLoop')

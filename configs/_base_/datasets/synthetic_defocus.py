@@ -14,11 +14,7 @@ train_dataloader = dict(
 # split, which the results are reported on, never is. shi.py has no validation: `_delete_`
 # replaces its None.
 val_dataloader = dict(
-    _delete_=True,
-    batch_size=1,
-    num_workers=1,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
+    _base_.test_dataloader, _delete_=True,
     dataset=dict(type=dataset_type, data_root=data_root, split='val',
                  pipeline=_base_.test_pipeline))
 val_evaluator = dict(_delete_=True, type='DefocusMetric')
