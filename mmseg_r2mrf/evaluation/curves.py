@@ -96,27 +96,32 @@ def plot_curves(results: Sequence[dict], path: str,
     figure.savefig(path, dpi=100)
 
 
-def metrics_table(results: Sequence[dict], labels: Sequence[str]) -> str:
+def metrics_table(results: Sequence[dict], labels: Sequence[str],
+                  columns: Optional[Sequence[str]] = None) -> str:
     """A Markdown table of the metrics of several results, as Table 1 of the R²MRF paper.
 
     Args:
-        results (Sequence[dict]): Curves files' contents (see :func:`load_curves`).
+        results (Sequence[dict]): Curves files' contents (see :func:`load_curves`), or any
+            dict with ``positive``, ``beta2`` and ``metrics``.
         labels (Sequence[str]): Row names, one per result.
+        columns (Sequence[str], optional): The metrics to show, in this order. Defaults to
+            every metric, in the order of the first result that has it.
 
     Returns:
         str: The table: one row per result; the protocol columns (positive class, β²) first,
-        then the metrics in the order of the first result (a missing one shows as ``-``).
+        then the metrics (a missing one, or None, shows as ``-``).
     """
     if len(labels) != len(results):
         raise ValueError(f'{len(labels)} labels for {len(results)} results')
-    keys: List[str] = []
-    for result in results:
-        keys += [key for key in result['metrics'] if key not in keys]
+    keys: List[str] = list(columns or [])
+    if columns is None:
+        for result in results:
+            keys += [key for key in result['metrics'] if key not in keys]
     lines = ['| method | positive | β² | ' + ' | '.join(keys) + ' |',
              '| --- | --- | --- | ' + ' | '.join('---:' for _ in keys) + ' |']
     for label, result in zip(labels, results):
-        values = [f"{result['metrics'][key]:.4f}" if key in result['metrics'] else '-'
-                  for key in keys]
+        values = [f"{result['metrics'][key]:.4f}"
+                  if result['metrics'].get(key) is not None else '-' for key in keys]
         label = str(label).replace('|', '\\|')  # a '|' would split the row
         lines.append(f"| {label} | {result['positive']} | {result['beta2']:g} | "
                      + ' | '.join(values) + ' |')

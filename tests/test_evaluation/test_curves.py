@@ -65,3 +65,11 @@ def test_metrics_table_is_markdown_with_protocol_columns():
     assert lines[1] == '| --- | --- | --- | ---: | ---: |'
     assert lines[2] == '| ours | blur | 0.3 | 0.9000 | 0.1000 |'
     assert lines[3] == '| x\\|y | focus | 0.3 | 0.4500 | 0.1000 |'
+
+
+def test_metrics_table_columns_in_a_given_order_with_gaps():
+    partial = dict(make_result(), metrics=dict(MAE=0.2, maxF=None))
+    table = metrics_table([make_result(), partial], ['a', 'b'], columns=['MAE', 'extra', 'maxF'])
+    assert table.splitlines()[0] == '| method | positive | β² | MAE | extra | maxF |'
+    assert table.splitlines()[2:] == ['| a | blur | 0.3 | 0.1000 | - | 0.9000 |',
+                                      '| b | blur | 0.3 | 0.2000 | - | - |']
