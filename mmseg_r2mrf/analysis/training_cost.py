@@ -151,12 +151,23 @@ def training_cost(model: nn.Module,
     return rows
 
 
+def _logged_training_records(work_dir: str) -> List[List[dict]]:
+    """The training iterations that mmengine logged in a work dir: per run (each
+    ``<work_dir>/<timestamp>/vis_data/scalars.json``, resumed runs included), the records
+    with a ``loss``, one per logging interval."""
+    runs = []
+    for path in sorted(glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json'))):
+        with open(path) as f:
+            runs.append([r for r in map(json.loads, filter(str.strip, f)) if 'loss' in r])
+    return runs
+
+
 def logged_seconds_per_iter(work_dir: str) -> Optional[float]:
     """Median seconds per training iteration that mmengine logged in a work dir.
 
     Reads the ``time`` of every logged training iteration from
     ``<work_dir>/<timestamp>/vis_data/scalars.json`` (all runs, resumed ones included),
-    leaving out the first logged interval, which holds the warm-up.
+    leaving out the first logged interval of each run, which holds the warm-up.
 
     Args:
         work_dir (str): A ``tools/train.py`` work dir.
@@ -165,11 +176,26 @@ def logged_seconds_per_iter(work_dir: str) -> Optional[float]:
         float | None: Seconds, or None when nothing was logged.
     """
     times = []
-    for path in sorted(glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json'))):
-        with open(path) as f:
-            records = [json.loads(line) for line in f if line.strip()]
-        times += [r['time'] for r in records if 'time' in r and 'loss' in r][1:]
+    for records in _logged_training_records(work_dir):
+        times += [r['time'] for r in records if 'time' in r][1:]
     return statistics.median(times) if times else None
+
+
+def logged_peak_memory_mib(work_dir: str) -> Optional[float]:
+    """The most GPU memory that mmengine logged for a training run (CUDA only), in MiB.
+
+    mmengine logs ``memory``, the peak of ``torch.cuda.max_memory_allocated`` over each
+    logging interval, in MiB; on a CPU nothing is logged.
+
+    Args:
+        work_dir (str): A ``tools/train.py`` work dir.
+
+    Returns:
+        float | None: MiB, or None when no memory was logged.
+    """
+    memory = [r['memory'] for records in _logged_training_records(work_dir) for r in records
+              if 'memory' in r]
+    return float(max(memory)) if memory else None
 
 
 def format_training_rows(rows: List[Dict[str, object]]) -> str:
