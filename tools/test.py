@@ -6,7 +6,7 @@ each predicted blur map as a PNG.
 
 Example::
 
-    python tools/test.py configs/r2mrf/r2mrf_resnext101_shi.py work_dirs/shi/best_maxF.pth
+    python tools/test.py configs/r2mrf/r2mrf_resnext101_shi.py work_dirs/shi/iter_6000.pth
 """
 import argparse
 
