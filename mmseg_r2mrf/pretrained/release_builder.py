@@ -72,11 +72,12 @@ def _card_text(name: str, fields: dict, sha256: dict, weights_bytes: int) -> str
     rows = '\n'.join(f'| {heading} | {_cell(fields.get(key, _TODO))} |'
                      for key, heading in CARD_FIELDS.items())
     weights, config = name + WEIGHTS_SUFFIX, name + CONFIG_SUFFIX
+    missing = [heading for key, heading in CARD_FIELDS.items() if key not in fields]
+    todo = f' Fields marked {_TODO} are still to be filled in.' if missing else ''
     return f"""# {name}
 
 R²MRF defocus blur detector released with mmseg-r2mrf {__version__}: per-pixel probability
-that the photograph is out of focus there (1 = blurred). Fields marked {_TODO} are still to be
-filled in.
+that the photograph is out of focus there (1 = blurred).{todo}
 
 | field | value |
 | --- | --- |

@@ -68,7 +68,17 @@ def test_release_files(release_dir):
     for heading in CARD_FIELDS.values():
         assert f'| {heading} |' in card
     assert '| Seed | 0 |' in card and '| Schedule | TODO |' in card
+    assert 'Fields marked TODO are still to be filled in.' in card
     assert index['card']['seed'] == 0
+
+
+def test_a_complete_card_says_nothing_of_todo(tmp_path):
+    from mmseg_r2mrf.pretrained.release_builder import _card_text
+    fields = {key: 'x' for key in CARD_FIELDS}
+    sha256 = {'r-v1.pth': 'a' * 64, 'r-v1.py': 'b' * 64}
+    assert 'TODO' not in _card_text('r-v1', fields, sha256, 10)
+    del fields['seed']
+    assert 'Fields marked TODO' in _card_text('r-v1', fields, sha256, 10)
 
 
 def test_from_pretrained_predicts_as_the_source_checkpoint(release_dir):
