@@ -19,6 +19,7 @@ Example::
 """
 import argparse
 import glob
+import os
 import os.path as osp
 import shlex
 import sys
@@ -328,6 +329,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         run(plan, rows)
     table = reproduction_table(rows, collect(plan, rows))
     out = args.out or osp.join(args.work_dir, 'reproduce.md')
+    os.makedirs(osp.dirname(osp.abspath(out)), exist_ok=True)
     with open(out, 'w', encoding='utf-8') as f:
         f.write(table + '\n')
     print(table + f'\n\nWritten to {out}')

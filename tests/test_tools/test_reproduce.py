@@ -119,6 +119,13 @@ def test_table_puts_ours_beside_the_papers(tool, plan, capsys):
         f"{metrics['maxF']:.4f} | 0.1190 | {metrics['MAE']:.4f} |")
     assert lines[3] == '| R²MRF, DUT | blur | 0.3 | 0.9500 | - | - | 0.0880 | - |'  # not run
     assert '| R²MRF, DUT |' in capsys.readouterr().out
+    # Nothing run yet, in a folder that does not exist: the paper's numbers and dashes.
+    out = osp.join(plan.work_dir, 'new', 'table.md')
+    assert tool.main(['--rows', 'R²MRF_O5', '--collect', '--work-dir', plan.work_dir + '/none',
+                      '--out', out]) == 0
+    with open(out, encoding='utf-8') as f:
+        assert f.read().splitlines()[2] == (
+            '| R²MRF_O5, Shi | blur | 0.3 | 0.9150 | - | - | 0.1400 | - |')
 
 
 def test_run_trains_and_tests_only_what_is_missing(tool, plan, monkeypatch, tmp_path):
