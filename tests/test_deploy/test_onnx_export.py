@@ -10,11 +10,11 @@ import cv2
 import numpy as np
 import onnxruntime  # noqa: F401  (the [onnx] extra is part of the test environment)
 import pytest
-from tiny_data import REPO_ROOT, load_tool, textured_image
 
 from mmseg_r2mrf.apis import DefocusDetector, OnnxDefocusDetector
 from mmseg_r2mrf.deploy import ExportableDefocusModel
 
+from tiny_data import REPO_ROOT, load_tool, textured_image
 
 
 @pytest.fixture(scope='module')
@@ -182,3 +182,37 @@ def test_onnx_parity_tool_prints_one_table(tiny, tmp_path, capsys):
         tool.parse_args(['--configs', config, '--out', str(out)])
     with pytest.raises(SystemExit):
         tool.parse_args(['--configs', config, '--sizes', '40by56'])
+
+
+def test_same_padding_and_resizes_keep_their_sizes_symbolic(tmp_path):
+    """EfficientNet-Lite's stride-2 "SAME" convolutions and resize_to, exported on an even
+    example, run on odd sizes (a padding or size fixed from the example would not)."""
+    import torch
+
+    from mmseg_r2mrf.models.backbones.efficientnet_lite import Conv2dTFSame
+    from mmseg_r2mrf.models.utils import resize_to
+
+    class SameThenResize(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.down1 = Conv2dTFSame(3, 4, 3, stride=2)
+            self.down2 = Conv2dTFSame(4, 4, 5, stride=2)
+
+        def forward(self, x):
+            y = self.down1(x)
+            return torch.cat([y, resize_to(self.down2(y), y.shape[-2:])], dim=1)
+
+    net = SameThenResize().eval()
+    path = str(tmp_path / 'same.onnx')
+    height, width = torch.export.Dim('height', min=32), torch.export.Dim('width', min=32)
+    torch.onnx.export(net, (torch.randn(1, 3, 64, 96), ), path, input_names=['x'],
+                      dynamic_shapes={'x': {2: height, 3: width}}, dynamo=True,
+                      external_data=False, verbose=False)
+    session = onnxruntime.InferenceSession(path, providers=['CPUExecutionProvider'])
+    for size in ((64, 96), (75, 53), (161, 239)):
+        x = torch.randn(1, 3, *size)
+        with torch.no_grad():
+            expected = net(x).numpy()
+        got = session.run(None, {'x': x.numpy()})[0]
+        assert got.shape == expected.shape, size
+        assert np.abs(got - expected).max() <= 1e-4, size

@@ -13,6 +13,7 @@ import re
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import torch
+import torch.nn.functional as F
 import torch.nn as nn
 from mmcv.cnn import ConvModule
 from mmcv.cnn.bricks.conv2d_adaptive_padding import Conv2dAdaptivePadding
@@ -20,8 +21,9 @@ from mmengine.logging import print_log
 from mmengine.model import BaseModule, Sequential
 from mmengine.registry import MODELS as MMENGINE_MODELS
 from mmpretrain.models.utils import InvertedResidual, make_divisible
-from mmseg.registry import MODELS
 from torch.nn.modules.batchnorm import _BatchNorm
+
+from mmseg.registry import MODELS
 
 from ...compat import safe_load_checkpoint
 
@@ -75,7 +77,21 @@ class Conv2dTFSame(Conv2dAdaptivePadding):
         """Convolve with TF ``"SAME"`` padding."""
         if self.static_same:
             return self._conv_forward(x, self.weight, self.bias)
-        return super().forward(x)
+        # mmcv's padding, in integer arithmetic without branches: under torch.export's
+        # symbolic sizes, its float ceil and ``if pad > 0`` would fix the padding of the
+        # example input's size into the graph (an exported model then fails on odd sizes).
+        # The ceil divides non-negative numbers only: ONNX's integer Div truncates, which
+        # equals Python's floor division only there.
+        pads = []
+        for size, kernel, stride, dilation in zip(x.shape[-2:], self.kernel_size, self.stride,
+                                                  self.dilation):
+            out = (size + stride - 1) // stride
+            pads.append(torch.sym_max((out - 1) * stride + (kernel - 1) * dilation + 1 - size,
+                                      0))
+        pad_h, pad_w = pads
+        x = F.pad(x, [pad_w // 2, pad_w - pad_w // 2, pad_h // 2, pad_h - pad_h // 2])
+        return F.conv2d(x, self.weight, self.bias, self.stride, self.padding, self.dilation,
+                        self.groups)
 
 
 @MODELS.register_module()

@@ -2,8 +2,9 @@
 from typing import Sequence
 
 import torch.nn.functional as F
-from mmseg.models.utils import resize
 from torch import Tensor
+
+from mmseg.models.utils import resize
 
 
 def resize_to(x: Tensor, size: Sequence[int], align_corners: bool = False) -> Tensor:
@@ -22,7 +23,9 @@ def resize_to(x: Tensor, size: Sequence[int], align_corners: bool = False) -> Te
     Returns:
         Tensor: Map of shape (N, C, size[0], size[1]); ``x`` itself when it has that size.
     """
-    size = (int(size[0]), int(size[1]))
+    # Sizes stay as they come (no int()): under torch.export they are symbolic, and int()
+    # would fix the example input's sizes into an exported graph.
+    size = (size[0], size[1])
     in_size = tuple(x.shape[-2:])
     if in_size == size:
         return x
