@@ -1,5 +1,6 @@
 # The two commands of the README. Both install into a local virtual environment (.venv) from
-# the pinned requirements, once; re-running reuses what is installed.
+# the pinned requirements, once; re-running reuses what is installed. `make test` lints first
+# (ruff, configured in ruff.toml), then runs pytest.
 PYTHON ?= python3.11
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -23,6 +24,7 @@ demo: install
 	$(PY) tools/demo.py $(DEMO_ARGS)
 
 test: install
+	$(PY) -m ruff check .
 	$(PY) -m pytest tests $(PYTEST_ARGS)
 
 clean-venv:

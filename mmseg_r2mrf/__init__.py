@@ -5,8 +5,12 @@ Importing this package first applies the compatibility layer for today's torch/m
 Configs load it with ``custom_imports = dict(imports=['mmseg_r2mrf'])``.
 """
 from . import compat  # noqa: F401  (must run before any mmseg module is imported)
-from . import datasets, engine, evaluation, models  # noqa: F401,E402
-from . import apis  # noqa: F401,E402  (DefocusDetector; after the registries)
-from .version import __version__  # noqa: E402
+
+# isort: split
+from . import datasets, engine, evaluation, models  # noqa: F401
+
+# isort: split
+from . import apis  # noqa: F401  (DefocusDetector; after the registries)
+from .version import __version__
 
 __all__ = ['__version__']

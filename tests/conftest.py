@@ -3,6 +3,7 @@ import os
 
 import pytest
 import torch
+
 from tiny_data import REPO_ROOT
 
 # CI has 2 cores; pytest runs the suite in one process.
@@ -17,8 +18,9 @@ def repo_root() -> str:
 @pytest.fixture(autouse=True)
 def _mmseg_scope():
     """Every test builds through mmseg's registries, as configs with default_scope do."""
-    import mmseg_r2mrf  # noqa: F401
     from mmengine.registry import init_default_scope
+
+    import mmseg_r2mrf  # noqa: F401
     init_default_scope('mmseg')
     yield
 
@@ -41,6 +43,7 @@ def exif_rotated(tiny, tmp_path_factory) -> dict:
     """
     from mmengine.config import Config
     from PIL import Image
+
     from tiny_data import textured_image
     folder = tmp_path_factory.mktemp('exif')
     image = str(folder / 'rotated.jpg')

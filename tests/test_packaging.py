@@ -5,6 +5,7 @@ import sys
 import zipfile
 
 import pytest
+
 from tiny_data import REPO_ROOT
 
 

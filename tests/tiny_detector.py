@@ -10,7 +10,9 @@ import os.path as osp
 import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
+
 from mmseg.registry import MODELS
+
 from tiny_data import TINY_CONFIG, randomise_bn
 
 # The tiny segmentor of the tool tests (tests/data/configs/tiny_seg.py): one definition.

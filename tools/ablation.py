@@ -17,8 +17,13 @@ from typing import Tuple
 
 import mmseg_r2mrf  # noqa: F401
 from mmseg_r2mrf.evaluation import load_curves
-from mmseg_r2mrf.utils import (MAIN_JOB_CONFIG, SYNTHETIC_DATA_ROOT, data_root_options,
-                               new_work_dir, train_and_test)
+from mmseg_r2mrf.utils import (
+    MAIN_JOB_CONFIG,
+    SYNTHETIC_DATA_ROOT,
+    data_root_options,
+    new_work_dir,
+    train_and_test,
+)
 
 #: Name -> --cfg-options of each variant of Table 3 that we run.
 VARIANTS = {

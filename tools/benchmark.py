@@ -35,14 +35,24 @@ import os.path as osp
 import tempfile
 from typing import Dict, Optional, Sequence
 
-import mmseg_r2mrf  # noqa: F401  (compatibility layer first, then the registries)
 import torch
 from mmengine.config import DictAction
+
+import mmseg_r2mrf  # noqa: F401  (compatibility layer first, then the registries)
+from mmseg_r2mrf.analysis import (
+    format_inference_rows,
+    format_photo_rows,
+    format_runtime_rows,
+    format_training_rows,
+    inference_cost,
+    photo_cost,
+    profile_training_step,
+    random_weights_detector,
+    runtime_latency,
+    training_cost,
+)
+
 from mmseg.apis import init_model
-from mmseg_r2mrf.analysis import (format_inference_rows, format_photo_rows, format_runtime_rows,
-                                  format_training_rows, inference_cost, photo_cost,
-                                  profile_training_step, random_weights_detector,
-                                  runtime_latency, training_cost)
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:

@@ -33,13 +33,14 @@ import sys
 from collections import OrderedDict
 from typing import Dict, List, Tuple
 
-import mmseg_r2mrf  # noqa: F401  (compatibility layer first, then mmseg and mmpretrain)
 import torch
 from mmpretrain.models.backbones import VGG, DenseNet
+
+import mmseg_r2mrf  # noqa: F401  (compatibility layer first, then mmseg and mmpretrain)
+from mmseg_r2mrf.utils import atomic_write
+
 from mmseg.models.backbones import ResNet
 from mmseg.models.backbones.resnet import Bottleneck
-
-from mmseg_r2mrf.utils import atomic_write
 
 StateDict = Dict[str, torch.Tensor]
 

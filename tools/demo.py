@@ -20,19 +20,28 @@ import os.path as osp
 import sys
 import time
 
-import mmseg_r2mrf  # noqa: F401
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
-from mmseg.registry import DATASETS
+
+import mmseg_r2mrf  # noqa: F401
 from mmseg_r2mrf.analysis import logged_seconds_per_iter
 from mmseg_r2mrf.apis import DefocusDetector
 from mmseg_r2mrf.apis.evaluate import evaluate_predictor
 from mmseg_r2mrf.baselines import LaplacianEnergyBaseline
 from mmseg_r2mrf.evaluation import CURVES_JSON, load_curves, metrics_table, plot_curves
 from mmseg_r2mrf.synthesis import is_synthetic_defocus_set
-from mmseg_r2mrf.utils import (MAIN_JOB_CONFIG, SYNTHETIC_DATA_ROOT, data_root_options,
-                               new_work_dir, newest, run_tool, train_and_test)
+from mmseg_r2mrf.utils import (
+    MAIN_JOB_CONFIG,
+    SYNTHETIC_DATA_ROOT,
+    data_root_options,
+    new_work_dir,
+    newest,
+    run_tool,
+    train_and_test,
+)
 from mmseg_r2mrf.visualization import save_prediction_sheet
+
+from mmseg.registry import DATASETS
 
 #: The main job's targets (blurred region positive), from the project's issue tracker.
 TARGETS = dict(maxF=0.90, MAE=0.10)

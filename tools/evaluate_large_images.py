@@ -21,14 +21,16 @@ import argparse
 import os.path as osp
 import sys
 
-import mmseg_r2mrf  # noqa: F401  (compatibility layer first, then the registries)
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
-from mmseg.registry import DATASETS
+
+import mmseg_r2mrf  # noqa: F401  (compatibility layer first, then the registries)
 from mmseg_r2mrf.apis import DefocusDetector
 from mmseg_r2mrf.apis.evaluate import evaluate_large_image_strategies, format_metric_rows
 from mmseg_r2mrf.pretrained import ReleaseIntegrityError, ReleaseNotFoundError
 from mmseg_r2mrf.utils import mim_path
+
+from mmseg.registry import DATASETS
 
 DEFAULT_DATASET_CONFIG = '_base_/datasets/synthetic_defocus.py'  # under configs/
 

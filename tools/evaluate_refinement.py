@@ -14,12 +14,14 @@ import argparse
 import itertools
 import sys
 
-import mmseg_r2mrf  # noqa: F401  (compatibility layer first, then the registries)
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
-from mmseg.registry import DATASETS
+
+import mmseg_r2mrf  # noqa: F401  (compatibility layer first, then the registries)
 from mmseg_r2mrf.apis import DefocusDetector
 from mmseg_r2mrf.apis.evaluate import evaluate_predictor, format_metric_rows
+
+from mmseg.registry import DATASETS
 
 
 def parse_args(argv=None) -> argparse.Namespace:

@@ -20,8 +20,8 @@ Exit status: 0 written; 2 a bad argument or input (nothing written); 1 the expor
 checks (nothing written).
 """
 import argparse
-import pickle
 import os.path as osp
+import pickle
 import sys
 
 import mmseg_r2mrf  # noqa: F401  (compatibility layer first, then the registries)

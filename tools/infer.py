@@ -56,12 +56,12 @@ import pickle
 import sys
 from typing import Dict, List, Optional, Tuple, Union
 
-import mmseg_r2mrf  # noqa: F401  (compatibility layer first, then the registries)
 import cv2
 import numpy as np
 from mmengine.utils import scandir
 from tqdm import tqdm
 
+import mmseg_r2mrf  # noqa: F401  (compatibility layer first, then the registries)
 from mmseg_r2mrf.apis import SUMMARY_FIELDS, DefocusDetector, summarize_blur_map
 from mmseg_r2mrf.datasets.defocus_dataset import IMAGE_SUFFIXES
 from mmseg_r2mrf.evaluation import blur_map_to_uint8

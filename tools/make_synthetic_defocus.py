@@ -22,9 +22,15 @@ import argparse
 import os
 import warnings
 
-from mmseg_r2mrf.synthesis import (PACKAGED_PHOTOS, PHOTO_NAMES, SyntheticDefocusGenerator,
-                                   check_output_dir, load_user_photos, split_photos,
-                                   write_synthetic_defocus)
+from mmseg_r2mrf.synthesis import (
+    PACKAGED_PHOTOS,
+    PHOTO_NAMES,
+    SyntheticDefocusGenerator,
+    check_output_dir,
+    load_user_photos,
+    split_photos,
+    write_synthetic_defocus,
+)
 
 
 def parse_args(argv=None) -> argparse.Namespace:

@@ -13,8 +13,9 @@ import argparse
 import os.path as osp
 import sys
 
-import mmseg_r2mrf  # noqa: F401  (compatibility layer first, then the registries)
 import numpy as np
+
+import mmseg_r2mrf  # noqa: F401  (compatibility layer first, then the registries)
 from mmseg_r2mrf.apis import DefocusDetector
 from mmseg_r2mrf.baselines import LaplacianEnergyBaseline
 from mmseg_r2mrf.visualization import save_prediction_sheet

@@ -23,12 +23,12 @@ import tempfile
 import time
 from typing import List, Optional, Sequence, Tuple
 
-import mmseg_r2mrf  # noqa: F401  (compatibility layer first, then the registries)
 import torch
+
+import mmseg_r2mrf  # noqa: F401  (compatibility layer first, then the registries)
 from mmseg_r2mrf.analysis import random_weights_detector, synthetic_photo
 from mmseg_r2mrf.apis import DefocusDetector
-from mmseg_r2mrf.deploy import (PARITY_TOLERANCE, OnnxExportError, detector_parity,
-                                export_detector)
+from mmseg_r2mrf.deploy import PARITY_TOLERANCE, OnnxExportError, detector_parity, export_detector
 from mmseg_r2mrf.pretrained import ReleaseIntegrityError, ReleaseNotFoundError
 
 

@@ -25,8 +25,9 @@ import shlex
 import sys
 from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
 
-import mmseg_r2mrf  # noqa: F401
 from mmengine.config import Config
+
+import mmseg_r2mrf  # noqa: F401
 from mmseg_r2mrf.evaluation import CURVES_JSON, load_curves, metrics_table
 from mmseg_r2mrf.evaluation.paper_results import TABLE1, TABLE3, TRAINING_HOURS_1080TI
 from mmseg_r2mrf.utils import mim_path, run_tool

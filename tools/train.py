@@ -6,12 +6,14 @@ Example::
 """
 import argparse
 
-import mmseg_r2mrf  # noqa: F401  (compatibility layer first, then the registries)
 from mmengine.config import DictAction
 from mmengine.runner import Runner
-from mmseg.registry import RUNNERS
+
+import mmseg_r2mrf  # noqa: F401  (compatibility layer first, then the registries)
 from mmseg_r2mrf.compat import find_resumable_checkpoint
 from mmseg_r2mrf.utils import enable_amp, load_config, require_checkpoint_fit, set_local_rank
+
+from mmseg.registry import RUNNERS
 
 
 def parse_args() -> argparse.Namespace:
@@ -19,8 +21,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('config', help='train config file path')
     parser.add_argument('--work-dir', help='the dir to save logs and models')
     parser.add_argument('--resume', action='store_true', default=False,
-                        help='resume from the latest checkpoint in the work_dir automatically (the newest '
-                        'complete one if last_checkpoint is missing, empty or stale)')
+                        help='resume from the latest checkpoint in the work_dir automatically '
+                        '(the newest complete one if last_checkpoint is missing, empty or stale)')
     parser.add_argument('--amp', action='store_true', default=False,
                         help='mixed precision: float16 on CUDA, bfloat16 autocast on CPUs '
                         'with AVX512-BF16 or AMX (float32 with a warning on other CPUs)')

@@ -18,8 +18,9 @@ import torch
 from mmengine.config import ConfigDict
 from mmengine.optim import OptimWrapper, build_optim_wrapper
 from mmengine.structures import PixelData
-from mmseg.structures import SegDataSample
 from torch import nn
+
+from mmseg.structures import SegDataSample
 
 from ..engine.optimizers import cpu_supports_bf16
 

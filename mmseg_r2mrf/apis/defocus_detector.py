@@ -12,10 +12,11 @@ from mmengine import fileio
 from mmengine.config import Config, ConfigDict
 from mmengine.dataset import Compose
 from mmengine.runner.checkpoint import _load_checkpoint_to_model
-from mmseg.apis import init_model
 from PIL import Image
 
 from mmseg_r2mrf_onnx import BlurMapPredictor, as_bgr
+
+from mmseg.apis import init_model
 
 from ..compat import check_checkpoint_fits, safe_load_checkpoint
 from ..datasets.image_file_check import read_image_size

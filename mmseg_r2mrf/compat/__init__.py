@@ -13,9 +13,17 @@ Applied once, when :mod:`mmseg_r2mrf` is imported, before any mmseg module:
 * :mod:`.resume`: ``resume`` finds its checkpoint even when ``last_checkpoint`` is empty, stale
   or names a truncated file, and in a moved work directory.
 """
-from .checkpoint import (CHECKPOINT_SAFE_GLOBALS, CheckpointMismatchError, CheckpointReadError,
-                         UnsafeCheckpointError, check_checkpoint_fits, describe_checkpoint_file,
-                         register_safe_checkpoint_loading, safe_load_checkpoint, safe_load_url)
+from .checkpoint import (
+    CHECKPOINT_SAFE_GLOBALS,
+    CheckpointMismatchError,
+    CheckpointReadError,
+    UnsafeCheckpointError,
+    check_checkpoint_fits,
+    describe_checkpoint_file,
+    register_safe_checkpoint_loading,
+    safe_load_checkpoint,
+    safe_load_url,
+)
 from .distributed import patch_cpu_distributed_init
 from .mmcv_ops import has_compiled_mmcv_ops, install_mmcv_ops_fallback
 from .resume import find_resumable_checkpoint, patch_resume_lookup

@@ -27,8 +27,8 @@ import zipfile
 from collections import OrderedDict
 from typing import Any, List, Mapping, Optional, Tuple
 
-import torch
 import mmengine.runner.checkpoint as mmengine_checkpoint
+import torch
 from mmengine.logging import print_log
 from mmengine.runner.checkpoint import CheckpointLoader
 

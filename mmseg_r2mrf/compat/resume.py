@@ -2,8 +2,8 @@
 
 mmengine's ``find_latest_checkpoint`` returns whatever ``<work_dir>/last_checkpoint`` holds: an
 empty string after a kill while it was written, an absolute path into the old folder after the
-work directory was moved or copied, or the name of a truncated file. :func:`find_resumable_checkpoint`
-takes its place in the runner; it reads relative pointers (as
+work directory was moved or copied, or the name of a truncated file.
+:func:`find_resumable_checkpoint` takes its place in the runner; it reads relative pointers (as
 :class:`~mmseg_r2mrf.engine.hooks.SafeCheckpointHook` writes them) and old absolute ones, and
 falls back to the newest complete periodic checkpoint in the folder, saying why.
 """
@@ -83,5 +83,5 @@ def find_resumable_checkpoint(work_dir: str) -> Optional[str]:
 
 
 def patch_resume_lookup() -> None:
-    """Make mmengine's runner find the checkpoint to resume with :func:`find_resumable_checkpoint`."""
+    """Make mmengine's runner resume from :func:`find_resumable_checkpoint`'s choice."""
     mmengine_runner.find_latest_checkpoint = find_resumable_checkpoint

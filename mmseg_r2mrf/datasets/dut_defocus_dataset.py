@@ -1,5 +1,6 @@
 """DUT-DBD (Zhao et al., CVPR 2018): defocus blur detection with 255 = in focus."""
 from mmseg.registry import DATASETS
+
 from .folder_split_dataset import FolderSplitDefocusDataset
 
 

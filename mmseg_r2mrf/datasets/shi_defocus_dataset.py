@@ -3,6 +3,7 @@ import os.path as osp
 from typing import List
 
 from mmseg.registry import DATASETS
+
 from .defocus_dataset import DefocusDataset
 
 _SPLITS_DIR = osp.join(osp.dirname(osp.abspath(__file__)), 'splits')

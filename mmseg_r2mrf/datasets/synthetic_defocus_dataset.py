@@ -2,6 +2,7 @@
 import os.path as osp
 
 from mmseg.registry import DATASETS
+
 from .defocus_dataset import DefocusDataset
 from .shi_defocus_dataset import ShiDefocusDataset
 

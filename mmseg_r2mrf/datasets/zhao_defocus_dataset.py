@@ -1,5 +1,6 @@
 """Zhao et al.'s redistribution of CUHK and DUT (used by most later papers), 255 = in focus."""
 from mmseg.registry import DATASETS
+
 from .folder_split_dataset import FolderSplitDefocusDataset
 
 

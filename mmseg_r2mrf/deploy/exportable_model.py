@@ -1,7 +1,8 @@
 """A segmentor as one tensor function: uint8 image in, blur probability out (for ONNX export)."""
 import torch.nn.functional as F
-from mmseg.models.utils import resize
 from torch import Tensor, nn
+
+from mmseg.models.utils import resize
 
 #: Names of the exported graph's input and outputs.
 INPUT_NAME, PROBABILITY_NAME, LOGIT_NAME = 'image', 'blur_probability', 'blur_logit'

@@ -7,17 +7,39 @@ from .depth_layout import grow_object, pick_object, receding_plane
 from .photo_effects import add_point_lights, boost_highlights, flatten_regions
 from .scene_layout import SCENES, SceneLayout, random_scene_layout
 from .sensor import add_sensor_noise, jpeg_roundtrip, linear_to_srgb, srgb_to_linear
-from .source_photos import (DEFAULT_TEST_PHOTOS, DEFAULT_TRAIN_PHOTOS, DEFAULT_VAL_PHOTOS,
-                            PACKAGED_PHOTOS, PHOTO_NAMES, SourcePhoto, hash_split,
-                            load_source_photo, load_source_photos, load_user_photos,
-                            prepare_photo, split_photos)
-from .synthetic_defocus_generator import (BENCHMARK_LONG_SIDE, CONTACT_SHEET_EFFECTS,
-                                          GENERATOR_TAG, DefocusSample,
-                                          SyntheticDefocusGenerator, check_output_dir,
-                                          contact_sheet_picks, is_synthetic_defocus_set,
-                                          write_contact_sheet, write_synthetic_defocus)
-from .thin_lens import (APERTURE_SHAPES, aperture_kernel, circle_of_confusion, disk_kernel,
-                        render_layered_defocus)
+from .source_photos import (
+    DEFAULT_TEST_PHOTOS,
+    DEFAULT_TRAIN_PHOTOS,
+    DEFAULT_VAL_PHOTOS,
+    PACKAGED_PHOTOS,
+    PHOTO_NAMES,
+    SourcePhoto,
+    hash_split,
+    load_source_photo,
+    load_source_photos,
+    load_user_photos,
+    prepare_photo,
+    split_photos,
+)
+from .synthetic_defocus_generator import (
+    BENCHMARK_LONG_SIDE,
+    CONTACT_SHEET_EFFECTS,
+    GENERATOR_TAG,
+    DefocusSample,
+    SyntheticDefocusGenerator,
+    check_output_dir,
+    contact_sheet_picks,
+    is_synthetic_defocus_set,
+    write_contact_sheet,
+    write_synthetic_defocus,
+)
+from .thin_lens import (
+    APERTURE_SHAPES,
+    aperture_kernel,
+    circle_of_confusion,
+    disk_kernel,
+    render_layered_defocus,
+)
 
 __all__ = [
     'APERTURE_SHAPES', 'BENCHMARK_LONG_SIDE', 'CONTACT_SHEET_EFFECTS', 'DEFAULT_TEST_PHOTOS',

@@ -31,10 +31,14 @@ from ..visualization import save_prediction_sheet
 from .photo_effects import add_point_lights, boost_highlights, flatten_regions
 from .scene_layout import SCENES, random_scene_layout
 from .sensor import add_sensor_noise, jpeg_roundtrip, linear_to_srgb, srgb_to_linear, to_uint8
-from .source_photos import (DEFAULT_TEST_PHOTOS, DEFAULT_TRAIN_PHOTOS, DEFAULT_VAL_PHOTOS,
-                            SourcePhoto, load_source_photos)
-from .thin_lens import APERTURE_SHAPES, aperture_kernel, circle_of_confusion, \
-    render_layered_defocus
+from .source_photos import (
+    DEFAULT_TEST_PHOTOS,
+    DEFAULT_TRAIN_PHOTOS,
+    DEFAULT_VAL_PHOTOS,
+    SourcePhoto,
+    load_source_photos,
+)
+from .thin_lens import APERTURE_SHAPES, aperture_kernel, circle_of_confusion, render_layered_defocus
 
 #: Training mixes every scene kind; validation and test images always hold both sharp and
 #: blurred pixels, as the real test sets do (an image with no blurred pixel has F = 0).

@@ -1,6 +1,13 @@
 from .atomic_file import atomic_write
-from .jobs import (MAIN_JOB_CONFIG, SYNTHETIC_DATA_ROOT, data_root_options, new_work_dir,
-                   newest, run_tool, train_and_test)
+from .jobs import (
+    MAIN_JOB_CONFIG,
+    SYNTHETIC_DATA_ROOT,
+    data_root_options,
+    new_work_dir,
+    newest,
+    run_tool,
+    train_and_test,
+)
 from .launch import enable_amp, load_config, require_checkpoint_fit, set_local_rank
 from .mim import mim_path
 

@@ -12,10 +12,11 @@ import torch
 from mmcv.transforms import LoadImageFromFile
 from mmengine.logging import MMLogger
 from PIL import Image
-from tiny_data import REPO_ROOT, textured_image
 
 from mmseg_r2mrf.apis import DefocusDetector, read_image, summarize_blur_map
 from mmseg_r2mrf.compat import CheckpointMismatchError, CheckpointReadError
+
+from tiny_data import REPO_ROOT, textured_image
 
 
 @pytest.fixture(scope='module')
@@ -131,6 +132,7 @@ def test_large_images_are_predicted_at_the_working_resolution(tiny, monkeypatch)
 
 def test_working_resolution_comes_from_the_config(tiny, tmp_path):
     from mmengine.config import Config
+
     from mmseg_r2mrf_onnx import DEFAULT_LONG_SIDE
     assert DefocusDetector(*tiny).long_side == DEFAULT_LONG_SIDE  # no train_long_side
     cfg = Config.fromfile(tiny[0])

@@ -4,11 +4,13 @@ import os.path as osp
 import cv2
 import numpy as np
 import pytest
-from mmseg.registry import DATASETS
-from tiny_data import make_tiny_seg_dataset
 
 from mmseg_r2mrf.apis import evaluate_predictor
 from mmseg_r2mrf.evaluation import CURVES_JSON, load_curves
+
+from mmseg.registry import DATASETS
+
+from tiny_data import make_tiny_seg_dataset
 
 NUM_IMAGES = 3
 

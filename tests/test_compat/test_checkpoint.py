@@ -7,9 +7,15 @@ import numpy as np
 import pytest
 import torch
 from mmengine.logging import HistoryBuffer, MessageHub
-from mmseg_r2mrf.compat import (CheckpointMismatchError, CheckpointReadError, UnsafeCheckpointError,
-                              check_checkpoint_fits, describe_checkpoint_file,
-                              safe_load_checkpoint)
+
+from mmseg_r2mrf.compat import (
+    CheckpointMismatchError,
+    CheckpointReadError,
+    UnsafeCheckpointError,
+    check_checkpoint_fits,
+    describe_checkpoint_file,
+    safe_load_checkpoint,
+)
 from mmseg_r2mrf.compat.checkpoint import allowed_global_names
 
 

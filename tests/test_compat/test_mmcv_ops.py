@@ -7,6 +7,7 @@ import textwrap
 import pytest
 import torch
 import torch.nn.functional as F
+
 from mmseg_r2mrf.compat.mmcv_ops import has_compiled_mmcv_ops, sigmoid_focal_loss
 
 # `make test` runs on mmcv-lite; the same suite run in an environment where tools/build_mmcv.sh
@@ -40,6 +41,7 @@ def test_mmseg_needs_the_layer_and_imports_with_it():
 @lite_only
 def test_point_sample_is_bilinear_grid_sample():
     from mmcv.ops import point_sample
+
     from mmseg.models.utils import point_sample as mmseg_point_sample  # module-level import
     features = torch.randn(2, 3, 7, 9)
     points = torch.rand(2, 5, 2)

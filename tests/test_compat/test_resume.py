@@ -3,6 +3,7 @@ import shutil
 
 import pytest
 import torch
+
 from mmseg_r2mrf.compat import find_resumable_checkpoint
 
 

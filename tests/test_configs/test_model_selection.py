@@ -8,9 +8,11 @@ import glob
 import os.path as osp
 from typing import Optional
 
-import mmseg_r2mrf  # noqa: F401  (custom imports of every config)
 import pytest
 from mmengine.config import Config
+
+import mmseg_r2mrf  # noqa: F401  (custom imports of every config)
+
 from tiny_data import REPO_ROOT
 
 CONFIGS = sorted(

@@ -8,13 +8,14 @@ that): running them too would add half a minute and test nothing more.
 """
 import os.path as osp
 
-import mmseg_r2mrf  # noqa: F401
 import pytest
-from fake_layouts import write_fake_dut, write_fake_shi
 from mmengine.runner import Runner
-from tiny_data import REPO_ROOT
 
+import mmseg_r2mrf  # noqa: F401
 from mmseg_r2mrf.utils import load_config
+
+from fake_layouts import write_fake_dut, write_fake_shi
+from tiny_data import REPO_ROOT
 
 SPLITS = dict(train=['out_of_focus0001', 'out_of_focus0002', 'out_of_focus0004'],
               val=['out_of_focus0005'], test=['out_of_focus0003'])

@@ -3,12 +3,15 @@ import glob
 import os.path as osp
 import re
 
-import mmseg_r2mrf  # noqa: F401  (mmcv-lite fallback before mmseg)
 import pytest
 import torch
 from mmengine.config import Config
+
+import mmseg_r2mrf  # noqa: F401  (mmcv-lite fallback before mmseg)
+
 from mmseg.registry import MODELS
 from mmseg.structures import SegDataSample
+
 from tiny_data import REPO_ROOT
 
 CONFIGS = sorted(

@@ -4,11 +4,14 @@ Parameter counts of the neck and head are pinned: the README's cost table quotes
 """
 import os.path as osp
 
-import mmseg_r2mrf  # noqa: F401
 import pytest
 import torch
 from mmengine.config import Config
+
+import mmseg_r2mrf  # noqa: F401
+
 from mmseg.registry import MODELS
+
 from tiny_data import REPO_ROOT
 
 DEFAULT = 'configs/r2mrf/r2mrf_resnext101_shi.py'

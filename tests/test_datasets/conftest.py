@@ -5,10 +5,11 @@ from typing import Callable, List
 import mmengine
 import numpy as np
 import pytest
-from fake_layouts import blurred_left_half, write_pair
 from mmengine.config import Config
 
 from mmseg_r2mrf.datasets import SHI_TEST_SPLIT
+
+from fake_layouts import blurred_left_half, write_pair
 
 
 @pytest.fixture

@@ -3,9 +3,10 @@ import os.path as osp
 
 import pytest
 import torch
-from fake_layouts import write_fake_dut, write_fake_shi
 
 from mmseg.registry import DATASETS
+
+from fake_layouts import write_fake_dut, write_fake_shi
 
 CONFIGS = ('shi', 'shi_val60', 'dut', 'synthetic_defocus')
 # Which bases validate (on which split), and the split each trains on.

@@ -5,8 +5,9 @@ import mmengine
 import numpy as np
 import pytest
 
-from mmseg.registry import DATASETS
 from mmseg_r2mrf.datasets import SHI_VAL_SPLIT
+
+from mmseg.registry import DATASETS
 
 # Stems with an upper-case .JPG in the original release (splits README).
 UPPER_CASE_JPG = {'out_of_focus0026', 'out_of_focus0027', 'out_of_focus0028',

@@ -6,9 +6,12 @@ import numpy as np
 import pytest
 import torch
 from mmengine.structures import PixelData
+
 from mmseg.structures import SegDataSample
+
 # Aliased: the fixture below takes the name.
-from tiny_data import half_blurred_pair, tiny_r2mrf_cfg as _tiny_r2mrf_cfg
+from tiny_data import half_blurred_pair
+from tiny_data import tiny_r2mrf_cfg as _tiny_r2mrf_cfg
 
 
 def _synthetic_pair(height: int, width: int, seed: int = 0) -> Tuple[np.ndarray, np.ndarray]:

@@ -7,14 +7,24 @@ import shutil
 import numpy as np
 import pytest
 import torch
-from tiny_data import textured_image
-from tiny_detector import make_tiny_detector, make_tiny_release
 
 from mmseg_r2mrf.apis import DefocusDetector
 from mmseg_r2mrf.compat import CheckpointMismatchError
-from mmseg_r2mrf.pretrained import (CARD_FIELDS, PRETRAINED_DIR, ReleaseIntegrityError,
-                                    ReleaseNotFoundError, file_sha256, find_release,
-                                    list_pretrained, make_release, release_builder, releases)
+from mmseg_r2mrf.pretrained import (
+    CARD_FIELDS,
+    PRETRAINED_DIR,
+    ReleaseIntegrityError,
+    ReleaseNotFoundError,
+    file_sha256,
+    find_release,
+    list_pretrained,
+    make_release,
+    release_builder,
+    releases,
+)
+
+from tiny_data import textured_image
+from tiny_detector import make_tiny_detector, make_tiny_release
 
 NAME = 'tiny_blur-v1'
 

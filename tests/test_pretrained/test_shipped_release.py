@@ -1,9 +1,10 @@
 """The release that ships in the package loads offline, verifies, and finds the blurred half."""
 import numpy as np
-from tiny_data import half_blurred_pair
 
 from mmseg_r2mrf.apis import DefocusDetector
 from mmseg_r2mrf.pretrained import find_release
+
+from tiny_data import half_blurred_pair
 
 SHIPPED = 'r2mrf_effnetlite0_synthetic-v1'
 

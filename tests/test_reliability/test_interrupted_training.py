@@ -12,7 +12,9 @@ import os.path as osp
 
 import pytest
 import torch
+
 from mmseg_r2mrf.compat import safe_load_checkpoint
+
 from tiny_data import TINY_CONFIG, make_tiny_seg_dataset, run_tool, tiny_data_options
 
 FAULTS = osp.join(osp.dirname(osp.abspath(__file__)), 'faults')

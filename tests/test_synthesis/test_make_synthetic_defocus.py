@@ -6,10 +6,12 @@ import os.path as osp
 import cv2
 import numpy as np
 import pytest
-from tiny_data import load_tool
+
+from mmseg_r2mrf.synthesis import SyntheticDefocusGenerator, is_synthetic_defocus_set
 
 from mmseg.registry import DATASETS
-from mmseg_r2mrf.synthesis import SyntheticDefocusGenerator, is_synthetic_defocus_set
+
+from tiny_data import load_tool
 
 ARGS = ['--num-train', '3', '--num-val', '2', '--num-test', '2', '--size', '64', '--long-side',
         '160', '200', '--train-photos', 'camera', '--val-photos', 'gravel', '--test-photos',

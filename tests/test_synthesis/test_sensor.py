@@ -1,8 +1,7 @@
 import numpy as np
 import pytest
 
-from mmseg_r2mrf.synthesis import (add_sensor_noise, jpeg_roundtrip, linear_to_srgb,
-                                   srgb_to_linear)
+from mmseg_r2mrf.synthesis import add_sensor_noise, jpeg_roundtrip, linear_to_srgb, srgb_to_linear
 
 
 def test_srgb_round_trip_and_known_points():

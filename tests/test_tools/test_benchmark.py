@@ -1,13 +1,16 @@
 """tools/benchmark.py: params, MACs, latency and peak memory per part; training seconds/iter."""
 import json
 
-import mmseg_r2mrf  # noqa: F401  (mmcv-lite fallback before mmseg)
 import pytest
 import torch
 from mmengine.config import Config
-from mmseg.apis import init_model
+
+import mmseg_r2mrf  # noqa: F401  (mmcv-lite fallback before mmseg)
 from mmseg_r2mrf.analysis import inference_cost, peak_memory_bytes
 from mmseg_r2mrf.engine import cpu_supports_bf16
+
+from mmseg.apis import init_model
+
 from tiny_data import TINY_CONFIG, load_tool, tiny_r2mrf_cfg
 
 
@@ -53,9 +56,9 @@ def test_shape_scales_the_macs(tiny_config):
     segmentor = init_model(tiny_config, device='cpu')
     small = inference_cost(segmentor, (64, 64), repeat=1, warmup=0)
     large = inference_cost(segmentor, (128, 128), repeat=1, warmup=0)
-    for s, l in zip(small, large):
-        assert 3.5 < l['macs'] / s['macs'] < 4.5, s['part']
-        assert l['params'] == s['params']
+    for s, big in zip(small, large):
+        assert 3.5 < big['macs'] / s['macs'] < 4.5, s['part']
+        assert big['params'] == s['params']
 
 
 def test_model_without_neck_and_batch(tool):

@@ -3,6 +3,7 @@ import re
 
 import numpy as np
 import pytest
+
 from tiny_data import load_tool
 
 ARGS = dict(num=3, height=96, width=128, seed=0)

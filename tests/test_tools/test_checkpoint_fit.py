@@ -5,7 +5,9 @@ weights with exit status 0, and --resume crashed later inside the optimizer.
 """
 import pytest
 import torch
+
 from mmseg_r2mrf.compat import safe_load_checkpoint
+
 from tiny_data import TINY_CONFIG, make_tiny_seg_dataset, run_tool, tiny_data_options
 
 

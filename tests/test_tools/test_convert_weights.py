@@ -7,13 +7,16 @@ the big ones (ResNeXt-101 32x8d, VGG-16, DenseNet-161) take the same code path.
 import os
 import os.path as osp
 
-import mmseg_r2mrf  # noqa: F401  (mmcv-lite ops fallback before mmseg is imported)
 import pytest
-from tiny_data import load_tool, randomise_bn, run_tool
 import torch
 import torchvision
 from mmpretrain.models.backbones import VGG, DenseNet
+
+import mmseg_r2mrf  # noqa: F401  (mmcv-lite ops fallback before mmseg is imported)
+
 from mmseg.models.backbones import ResNet, ResNeXt
+
+from tiny_data import load_tool, randomise_bn, run_tool
 
 
 @pytest.fixture(scope='module')

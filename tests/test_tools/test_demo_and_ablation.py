@@ -3,6 +3,7 @@ import json
 import os.path as osp
 
 import pytest
+
 from tiny_data import run_tool
 
 ABLATION_README = 'intro\n<!-- ablation:start -->\nold table\n<!-- ablation:end -->\nrest\n'

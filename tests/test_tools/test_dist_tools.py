@@ -4,6 +4,7 @@ import re
 import socket
 
 from mmseg_r2mrf.compat import safe_load_checkpoint
+
 from tiny_data import TINY_CONFIG, make_tiny_seg_dataset, run_tool, tiny_data_options
 
 

@@ -4,11 +4,13 @@ import os.path as osp
 import pytest
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
-from mmseg.registry import DATASETS
-from tiny_data import REPO_ROOT, load_tool, make_tiny_synthetic_layout
 
 from mmseg_r2mrf.apis import DefocusDetector
 from mmseg_r2mrf.apis.evaluate import evaluate_large_image_strategies, evaluate_predictor
+
+from mmseg.registry import DATASETS
+
+from tiny_data import REPO_ROOT, load_tool, make_tiny_synthetic_layout
 
 
 @pytest.fixture
@@ -20,8 +22,8 @@ def large_layout(tmp_path):
 
 def _dataset(root: str, split: str):
     init_default_scope('mmseg')
-    cfg = Config.fromfile(
-        osp.join(REPO_ROOT, 'configs', '_base_', 'datasets', 'synthetic_defocus.py')).test_dataloader.dataset
+    base = osp.join(REPO_ROOT, 'configs', '_base_', 'datasets', 'synthetic_defocus.py')
+    cfg = Config.fromfile(base).test_dataloader.dataset
     cfg.update(data_root=root, split=split)
     return DATASETS.build(cfg)
 

@@ -2,6 +2,7 @@
 import os.path as osp
 
 from mmengine.config import Config
+
 from tiny_data import REPO_ROOT, load_tool, make_tiny_synthetic_layout
 from tiny_detector import TINY_MODEL
 

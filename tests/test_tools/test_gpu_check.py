@@ -11,9 +11,10 @@ import numpy as np
 import pytest
 import torch
 from mmengine.config import Config
-from tiny_data import REPO_ROOT, load_tool, run_tool, tiny_r2mrf_cfg
 
 from mmseg.registry import DATASETS
+
+from tiny_data import REPO_ROOT, load_tool, run_tool, tiny_r2mrf_cfg
 
 
 @pytest.fixture(scope='module')

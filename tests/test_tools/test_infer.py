@@ -13,11 +13,12 @@ import numpy as np
 import pytest
 import torch
 from PIL import Image
-from tiny_data import REPO_ROOT, load_tool, textured_image
 
 import mmseg_r2mrf.apis.defocus_detector as defocus_detector
 from mmseg_r2mrf.apis import DefocusDetector
 from mmseg_r2mrf.pretrained import releases
+
+from tiny_data import REPO_ROOT, load_tool, textured_image
 
 TOOL = osp.join(REPO_ROOT, 'tools', 'infer.py')
 

@@ -2,10 +2,11 @@
 import json
 
 import pytest
-from tiny_data import load_tool, run_tool
-from tiny_detector import make_tiny_detector
 
 from mmseg_r2mrf.apis import DefocusDetector
+
+from tiny_data import load_tool, run_tool
+from tiny_detector import make_tiny_detector
 
 NAME = 'tiny_blur-v3'
 

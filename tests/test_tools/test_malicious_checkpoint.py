@@ -8,7 +8,9 @@ import threading
 import pytest
 import torch
 from mmengine.runner.checkpoint import CheckpointLoader
+
 from mmseg_r2mrf.compat import UnsafeCheckpointError
+
 from tiny_data import TINY_CONFIG, make_tiny_seg_dataset, run_tool, tiny_data_options
 
 

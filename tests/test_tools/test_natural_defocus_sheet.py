@@ -1,6 +1,7 @@
 """tools/natural_defocus_sheet.py: the packaged natural-defocus photos, model beside baseline."""
 import cv2
 import pytest
+
 from tiny_data import load_tool
 
 
@@ -28,9 +29,9 @@ def test_existing_output_is_kept_without_force(tiny, tmp_path, capsys):
 
 
 def test_the_released_model_is_the_default(tmp_path, monkeypatch):
-    from tiny_detector import make_tiny_release
-
     import mmseg_r2mrf.pretrained.releases as releases
+
+    from tiny_detector import make_tiny_release
     root = make_tiny_release(str(tmp_path / 'releases'))
     monkeypatch.setattr(releases, 'PRETRAINED_DIR', root)
     tool = load_tool('natural_defocus_sheet')

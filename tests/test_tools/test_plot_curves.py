@@ -6,10 +6,11 @@ import sys
 import cv2
 import numpy as np
 import pytest
-from metric_samples import metric_sample
-from tiny_data import REPO_ROOT, load_tool
 
 from mmseg_r2mrf.evaluation import DefocusMetric
+
+from metric_samples import metric_sample
+from tiny_data import REPO_ROOT, load_tool
 
 TOOL = osp.join(REPO_ROOT, 'tools', 'plot_curves.py')
 

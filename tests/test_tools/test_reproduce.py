@@ -8,12 +8,13 @@ import os.path as osp
 
 import numpy as np
 import pytest
-from metric_samples import metric_sample
 from mmengine.config import Config
-from tiny_data import REPO_ROOT, load_tool
 
 from mmseg_r2mrf.evaluation import DefocusMetric
 from mmseg_r2mrf.evaluation.paper_results import TABLE1, TABLE3
+
+from metric_samples import metric_sample
+from tiny_data import REPO_ROOT, load_tool
 
 
 @pytest.fixture(scope='module')

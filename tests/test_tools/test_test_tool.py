@@ -14,10 +14,12 @@ import numpy as np
 import pytest
 import torch
 from mmengine.config import Config
-from mmseg.registry import DATASETS
-from tiny_data import TINY_CONFIG, make_tiny_seg_dataset, run_tool
 
 from mmseg_r2mrf.evaluation import load_curves
+
+from mmseg.registry import DATASETS
+
+from tiny_data import TINY_CONFIG, make_tiny_seg_dataset, run_tool
 
 KEYS = {'MAE', 'maxF', 'meanF', 'adpF', 'F@0.5', 'IoU@0.5', 'maxF_meanPR'}
 NUM_IMAGES = 3

@@ -1,5 +1,6 @@
 """Refuses a checkpoint that does not fit the model, where mmengine only warns."""
 from mmengine.hooks import Hook
+
 from mmseg.registry import HOOKS
 
 from ...compat import check_checkpoint_fits

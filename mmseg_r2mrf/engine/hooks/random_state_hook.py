@@ -3,6 +3,7 @@ from typing import Optional
 
 import torch
 from mmengine.hooks import Hook
+
 from mmseg.registry import HOOKS
 
 

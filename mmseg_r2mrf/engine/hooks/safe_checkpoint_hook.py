@@ -6,6 +6,7 @@ from typing import Dict, List, Optional
 
 from mmengine.dist import is_main_process
 from mmengine.hooks import CheckpointHook
+
 from mmseg.registry import HOOKS
 
 from ...compat.resume import LAST_CHECKPOINT_FILE

@@ -3,6 +3,7 @@ import time
 from typing import Optional
 
 from mmengine.hooks import Hook
+
 from mmseg.registry import HOOKS
 
 

@@ -16,6 +16,7 @@ import torch
 from mmengine.evaluator import BaseMetric
 from mmengine.logging import print_log
 from mmengine.structures import BaseDataElement
+
 from mmseg.registry import METRICS
 
 from ..curves import plot_curves, save_curves

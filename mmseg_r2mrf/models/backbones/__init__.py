@@ -1,4 +1,4 @@
 
-from .efficientnet_lite import EfficientNetLite  # noqa: F401
 from .densenet_with_stem import DenseNetWithStem  # noqa: F401
-from .resnet_with_stem import ResNeXtWithStem, ResNetV1cWithStem, ResNetWithStem  # noqa: F401
+from .efficientnet_lite import EfficientNetLite  # noqa: F401
+from .resnet_with_stem import ResNetV1cWithStem, ResNetWithStem, ResNeXtWithStem  # noqa: F401

@@ -1,7 +1,8 @@
 """Five-level DenseNet: mmpretrain's DenseNet plus its stem as level 1 (R²MRF's F1)."""
 from mmpretrain.models.backbones import DenseNet
-from mmseg.registry import MODELS
 from torch import nn
+
+from mmseg.registry import MODELS
 
 from ..utils import StemOutputMixin
 

@@ -2,12 +2,13 @@
 from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import torch
+from torch import Tensor, nn
+
 from mmseg.models.decode_heads.decode_head import BaseDecodeHead
 from mmseg.models.losses import CrossEntropyLoss
 from mmseg.models.utils import resize
 from mmseg.registry import MODELS
 from mmseg.utils import ConfigType, OptConfigType, SampleList, add_prefix
-from torch import Tensor, nn
 
 from ..utils import RRM, resize_to
 

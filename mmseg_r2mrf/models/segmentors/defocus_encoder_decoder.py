@@ -1,9 +1,10 @@
 """mmseg's EncoderDecoder with an optional image-guided refinement of the test-time map."""
 from typing import List, Optional
 
+from torch import Tensor
+
 from mmseg.models.segmentors import EncoderDecoder
 from mmseg.registry import MODELS
-from torch import Tensor
 
 
 @MODELS.register_module()

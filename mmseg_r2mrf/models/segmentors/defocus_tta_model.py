@@ -3,6 +3,7 @@ from typing import List
 
 import torch
 from mmengine.structures import PixelData
+
 from mmseg.models.segmentors import SegTTAModel
 from mmseg.registry import MODELS
 from mmseg.structures import SegDataSample

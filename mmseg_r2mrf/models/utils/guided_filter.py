@@ -2,8 +2,9 @@
 import torch
 import torch.nn.functional as F
 from mmengine.model import BaseModule
-from mmseg.registry import MODELS
 from torch import Tensor
+
+from mmseg.registry import MODELS
 
 
 def box_mean(x: Tensor, radius: int) -> Tensor:

@@ -4,9 +4,10 @@ from typing import Optional, Sequence
 import torch
 from mmcv.cnn import ConvModule
 from mmengine.model import BaseModule
+from torch import Tensor, nn
+
 from mmseg.registry import MODELS
 from mmseg.utils import ConfigType, OptConfigType
-from torch import Tensor, nn
 
 
 @MODELS.register_module()

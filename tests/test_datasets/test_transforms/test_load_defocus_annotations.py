@@ -2,8 +2,9 @@ import cv2
 import numpy as np
 import pytest
 
-from mmseg.registry import TRANSFORMS
 from mmseg_r2mrf.datasets.transforms import to_defocus_label
+
+from mmseg.registry import TRANSFORMS
 
 
 @pytest.fixture

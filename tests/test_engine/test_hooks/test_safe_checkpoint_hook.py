@@ -8,6 +8,7 @@ import pytest
 import torch
 from mmengine.fileio import get_file_backend
 from mmengine.logging import MessageHub, MMLogger
+
 from mmseg.registry import HOOKS
 
 

@@ -2,8 +2,10 @@
 import logging
 from unittest import mock
 
-import mmseg_r2mrf  # noqa: F401
 import pytest
+
+import mmseg_r2mrf  # noqa: F401
+
 from mmseg.registry import HOOKS
 
 

@@ -8,12 +8,13 @@ import numpy as np
 import py_sod_metrics as sod
 import pytest
 import torch
-from metric_samples import metric_sample
-from mmseg.registry import METRICS
-from tiny_data import load_tool
 
-from mmseg_r2mrf.evaluation import (DefocusMetric, blur_map_to_uint8, blur_probability,
-                                    load_curves)
+from mmseg_r2mrf.evaluation import DefocusMetric, blur_map_to_uint8, blur_probability, load_curves
+
+from mmseg.registry import METRICS
+
+from metric_samples import metric_sample
+from tiny_data import load_tool
 
 TOL = 1e-6
 KEYS = ('MAE', 'maxF', 'meanF', 'adpF', 'F@0.5', 'IoU@0.5', 'maxF_meanPR')

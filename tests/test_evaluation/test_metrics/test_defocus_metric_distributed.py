@@ -8,10 +8,11 @@ import numpy as np
 import pytest
 import torch.distributed as dist
 import torch.multiprocessing as mp
-from metric_samples import metric_sample
 from mmengine.dataset import DefaultSampler
 
 from mmseg_r2mrf.evaluation import DefocusMetric
+
+from metric_samples import metric_sample
 
 WORLD_SIZE = 2
 # An odd number of images, so that DefaultSampler pads rank 1's share with a repeated image that

@@ -1,8 +1,10 @@
 """DenseNetWithStem: mmpretrain's DenseNet plus the stem level."""
-import mmseg_r2mrf  # noqa: F401  (mmcv-lite fallback before mmseg)
 import pytest
 import torch
 from mmpretrain.models.backbones import DenseNet
+
+import mmseg_r2mrf  # noqa: F401  (mmcv-lite fallback before mmseg)
+
 from mmseg.registry import MODELS
 
 TINY_ARCH = dict(growth_rate=4, depths=[1, 2, 2, 1], init_channels=8)

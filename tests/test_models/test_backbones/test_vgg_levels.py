@@ -1,6 +1,8 @@
 """mmpretrain's VGG as R²MRF's VGG backbone: five levels from `type='mmpretrain.VGG'`."""
-import mmseg_r2mrf  # noqa: F401  (mmcv-lite fallback before mmseg)
 import torch
+
+import mmseg_r2mrf  # noqa: F401  (mmcv-lite fallback before mmseg)
+
 from mmseg.registry import MODELS
 
 

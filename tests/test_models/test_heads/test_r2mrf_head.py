@@ -1,10 +1,12 @@
 """R2MRFHead: recurrent branches (Eqs. 2-4), fusion (Eq. 5), deep supervision (Eq. 7)."""
 import math
 
-import mmseg_r2mrf  # noqa: F401  (mmcv-lite fallback before mmseg)
 import pytest
 import torch
 from mmengine.structures import PixelData
+
+import mmseg_r2mrf  # noqa: F401  (mmcv-lite fallback before mmseg)
+
 from mmseg.registry import MODELS
 from mmseg.structures import SegDataSample
 
@@ -66,8 +68,8 @@ def test_loss_has_31_finite_terms_for_six_steps_and_five_levels():
     losses = head.loss(_inputs(batch=2, sizes=[(16, 16), (16, 16), (8, 8), (4, 4), (2, 2)]),
                        _samples(2), train_cfg=dict())
     loss_keys = [k for k in losses if 'loss' in k]
-    expected = {'fuse.loss_ce'} | {f'level{l}_step{t}.loss_ce'
-                                   for l in range(1, 6) for t in range(1, 7)}
+    expected = {'fuse.loss_ce'} | {f'level{n}_step{t}.loss_ce'
+                                   for n in range(1, 6) for t in range(1, 7)}
     assert set(loss_keys) == expected and len(loss_keys) == 31
     assert all(torch.isfinite(losses[k]) and losses[k] > 0 for k in loss_keys)
     # Pixel accuracy is meaningless for one channel: not reported.

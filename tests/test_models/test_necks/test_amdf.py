@@ -1,7 +1,9 @@
 """AMDF neck: per-level projections and the aggregated map of Eq. 1."""
-import mmseg_r2mrf  # noqa: F401  (mmcv-lite fallback before mmseg)
 import pytest
 import torch
+
+import mmseg_r2mrf  # noqa: F401  (mmcv-lite fallback before mmseg)
+
 from mmseg.registry import MODELS
 
 

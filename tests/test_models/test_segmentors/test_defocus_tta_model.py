@@ -7,11 +7,14 @@ from mmcv.transforms import Compose
 from mmengine.config import Config, ConfigDict
 from mmengine.dataset import pseudo_collate
 from mmengine.structures import PixelData
-from mmseg.registry import MODELS
-from mmseg.structures import SegDataSample
-from tiny_detector import TINY_MODEL
 
 from mmseg_r2mrf.models.segmentors import DefocusTTAModel
+
+from mmseg.registry import MODELS
+from mmseg.structures import SegDataSample
+
+from tiny_detector import TINY_MODEL
+
 
 def tta_model(out_channels: int = 1):
     module = ConfigDict(copy.deepcopy(TINY_MODEL))  # test_cfg.mode needs attribute access

@@ -1,8 +1,9 @@
 """R²MRF end to end in mmseg's EncoderDecoder: losses, gradients, prediction, a tiny overfit."""
-import mmseg_r2mrf  # noqa: F401  (mmcv-lite fallback before mmseg)
 import pytest
 import torch
 from mmengine.optim import OptimWrapper
+
+import mmseg_r2mrf  # noqa: F401  (mmcv-lite fallback before mmseg)
 
 
 def _loss_inputs(model, batch):

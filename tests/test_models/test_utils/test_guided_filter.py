@@ -3,11 +3,13 @@ import copy
 
 import pytest
 import torch
-from mmseg.registry import MODELS
-from tiny_data import tiny_r2mrf_cfg
 
 from mmseg_r2mrf.models.utils import guided_filter
 from mmseg_r2mrf.models.utils.guided_filter import box_mean
+
+from mmseg.registry import MODELS
+
+from tiny_data import tiny_r2mrf_cfg
 
 
 def _step(width: int = 64) -> torch.Tensor:

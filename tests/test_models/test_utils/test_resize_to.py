@@ -1,7 +1,8 @@
 """resize_to: bilinear enlargement, area-averaged shrinking."""
-import mmseg_r2mrf  # noqa: F401  (mmcv-lite fallback before mmseg)
 import torch
 import torch.nn.functional as F
+
+import mmseg_r2mrf  # noqa: F401  (mmcv-lite fallback before mmseg)
 from mmseg_r2mrf.models.utils import resize_to
 
 

@@ -1,8 +1,11 @@
 """RRM: one residual refinement step (Eq. 4) with the dual path of Fig. 3."""
-import mmseg_r2mrf  # noqa: F401  (mmcv-lite fallback before mmseg)
 import pytest
 import torch
+
+import mmseg_r2mrf  # noqa: F401  (mmcv-lite fallback before mmseg)
+
 from mmseg.registry import MODELS
+
 from tiny_data import randomise_bn
 
 
