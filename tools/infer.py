@@ -64,7 +64,7 @@ from tqdm import tqdm
 import mmseg_r2mrf  # noqa: F401  (compatibility layer first, then the registries)
 from mmseg_r2mrf.apis import SUMMARY_FIELDS, DefocusDetector, summarize_blur_map
 from mmseg_r2mrf.datasets.defocus_dataset import IMAGE_SUFFIXES
-from mmseg_r2mrf.evaluation import blur_map_to_uint8
+from mmseg_r2mrf.structures import blur_map_to_uint8
 from mmseg_r2mrf.utils import atomic_write
 from mmseg_r2mrf_onnx import OnnxDefocusDetector
 

@@ -4,8 +4,9 @@ numpy-only runtime :mod:`mmseg_r2mrf_onnx`) for exported models; evaluation of a
 predictor with ``evaluate_predictor``."""
 from mmseg_r2mrf_onnx import OnnxDefocusDetector
 
+from ..fileio import read_image
 from .blur_summary import SUMMARY_FIELDS, summarize_blur_map
-from .defocus_detector import DefocusDetector, read_image
+from .defocus_detector import DefocusDetector
 from .evaluate import evaluate_predictor
 
 __all__ = [

@@ -5,90 +5,25 @@ import os.path as osp
 from pathlib import Path
 from typing import List, Optional, Union
 
-import mmcv
 import numpy as np
 import torch
-from mmengine import fileio
 from mmengine.config import Config, ConfigDict
 from mmengine.dataset import Compose
 from mmengine.runner.checkpoint import _load_checkpoint_to_model
-from PIL import Image
 
-from mmseg_r2mrf_onnx import BlurMapPredictor, as_bgr
+from mmseg_r2mrf_onnx import BlurMapPredictor
 
 from mmseg.apis import init_model
 
 from ..compat import check_checkpoint_fits, safe_load_checkpoint
-from ..datasets.image_file_check import read_image_size
-from ..evaluation import blur_probability
+from ..fileio import read_image
 from ..pretrained import find_release, list_pretrained
+from ..structures import blur_probability
 
 ImageInput = Union[str, Path, np.ndarray]
 
 #: Options of the config's ``LoadImageFromFile`` step that decide how a file is decoded.
 LOAD_OPTIONS = ('color_type', 'imdecode_backend', 'backend_args')
-
-
-def read_image(path: Union[str, Path],
-               color_type: str = 'color',
-               imdecode_backend: str = 'cv2',
-               backend_args: Optional[dict] = None,
-               verify: bool = True) -> np.ndarray:
-    """Read an image file as mmcv's ``LoadImageFromFile`` with these options does.
-
-    The result is BGR, uint8, 3 channels: grey images get three equal channels and an alpha
-    channel is dropped. The defaults are ``LoadImageFromFile``'s, whose ``'color'`` applies a
-    JPEG's EXIF orientation; the dataset configs ask for ``'color_ignore_orientation'``, as
-    their masks are stored unrotated (:class:`DefocusDetector` passes its config's options).
-
-    Args:
-        path (str or Path): Image file.
-        color_type (str): ``flag`` of :func:`mmcv.imfrombytes`.
-        imdecode_backend (str): ``backend`` of :func:`mmcv.imfrombytes`.
-        backend_args (dict, optional): File backend of :func:`mmengine.fileio.get`.
-        verify (bool): First decode the whole file with Pillow, which raises on a truncated
-            file (OpenCV would decode a truncated JPEG with a grey bottom). False for a file
-            checked already.
-
-    Returns:
-        np.ndarray: (H, W, 3) uint8 in BGR order.
-
-    Raises:
-        FileNotFoundError: No such file.
-        ValueError: The file is not a readable image, is truncated (with ``verify``) or does
-            not decode to a uint8 image; the message names the file.
-    """
-    path = str(path)
-    if not osp.isfile(path):
-        raise FileNotFoundError(f'no such image file: {path}')
-    if verify:
-        read_image_size(path)  # raises ValueError naming the file
-    image = mmcv.imfrombytes(fileio.get(path, backend_args=backend_args), flag=color_type,
-                             backend=imdecode_backend)
-    if image is None:
-        raise ValueError(f'cannot read the image file {path}: {imdecode_backend} cannot decode '
-                         f'it{_sample_format_hint(path)}')
-    try:
-        return as_bgr(image)
-    except (TypeError, ValueError) as error:  # e.g. a 16-bit PNG read with 'unchanged'
-        raise ValueError(f'cannot use the image file {path}: {error}') from error
-
-
-#: Pillow modes of images whose samples OpenCV's colour decoding refuses, and what they hold.
-_WIDE_SAMPLE_MODES = {'F': '32-bit floating-point', 'I': '32-bit integer'}
-
-
-def _sample_format_hint(path: str) -> str:
-    """Why a decoder may have refused a file Pillow reads (e.g. a float32 TIFF), if known."""
-    try:
-        with Image.open(path) as image:
-            mode = image.mode
-    except (OSError, ValueError):
-        return ''
-    if mode not in _WIDE_SAMPLE_MODES:
-        return ''
-    return (f' (its samples are {_WIDE_SAMPLE_MODES[mode]}, Pillow mode {mode!r}; save it as an '
-            '8-bit image)')
 
 
 #: Pipeline steps that read ground truth, which inference does not have.

@@ -11,7 +11,7 @@ from mmengine.logging import print_log
 from mmseg.datasets import BaseSegDataset
 from mmseg.registry import DATASETS
 
-from .image_file_check import read_image_size
+from ..fileio import read_image_size
 from .transforms.load_defocus_annotations import (
     MASK_POLARITIES,
     file_mask_to_label,

@@ -27,6 +27,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import cv2
 import numpy as np
 
+from ..structures import BLURRED, IGNORE_INDEX, LABEL_ENCODING, SHARP
 from ..visualization import save_prediction_sheet
 from .photo_effects import add_point_lights, boost_highlights, flatten_regions
 from .scene_layout import SCENES, random_scene_layout
@@ -302,10 +303,11 @@ class SyntheticDefocusGenerator:
         # A pixel is labelled only if its own surface and nearly all the light reaching it
         # agree: a sharp sliver drowned in a blurred foreground is as ambiguous as a radius
         # between the two thresholds.
-        label = np.full(coc.shape, 255, np.uint8)
-        label[(render.sharp_fraction >= self.purity) & (render.radius < self.sharp_radius)] = 0
+        label = np.full(coc.shape, IGNORE_INDEX, np.uint8)
+        label[(render.sharp_fraction >= self.purity)
+              & (render.radius < self.sharp_radius)] = SHARP
         label[(render.blurred_fraction >= self.purity)
-              & (render.radius > self.blurred_radius)] = 1
+              & (render.radius > self.blurred_radius)] = BLURRED
         label, radius, blurred = label[inner], render.radius[inner], render.image[inner]
         # The sensor: noise over the whole frame after the optics, then sRGB and JPEG.
         blurred = np.clip(blurred, 0.0, 1.0)
@@ -354,7 +356,7 @@ class SyntheticDefocusGenerator:
             rendered = self._attempt(rng, photo, kind)
             if rendered is None:
                 continue
-            labelled = rendered['label'][rendered['label'] != 255]
+            labelled = rendered['label'][rendered['label'] != IGNORE_INDEX]
             share = labelled.mean() if labelled.size else 0.0
             if split != 'train' and scene is None and \
                     not self.min_class_share <= share <= 1 - self.min_class_share:
@@ -383,8 +385,8 @@ class SyntheticDefocusGenerator:
             raise OSError(f'cannot write {osp.join(out_dir, "gt", sample.name + ".png")}')
         counts = np.bincount(sample.label.ravel(), minlength=256)
         return dict(name=sample.name, split=split, photo=sample.photo, scene=sample.scene,
-                    sharp_pixels=int(counts[0]), blurred_pixels=int(counts[1]),
-                    ignored_pixels=int(counts[255]), **sample.settings)
+                    sharp_pixels=int(counts[SHARP]), blurred_pixels=int(counts[BLURRED]),
+                    ignored_pixels=int(counts[IGNORE_INDEX]), **sample.settings)
 
 
 _WORKER: Optional[SyntheticDefocusGenerator] = None
@@ -491,7 +493,7 @@ def write_synthetic_defocus(generator: SyntheticDefocusGenerator,
         for name in names}
     with open(osp.join(out_dir, META_FILE), 'w') as f:
         json.dump(dict(generator=GENERATOR_TAG, options=generator.options(),
-                       label_encoding=dict(sharp=0, blurred=1, ignored=255), photos=photos,
+                       label_encoding=LABEL_ENCODING, photos=photos,
                        samples=records), f, indent=1)
     if records:
         write_contact_sheet(out_dir, contact_sheet_picks(records),

@@ -3,10 +3,12 @@ from typing import Dict, Sequence
 
 import numpy as np
 
+from ..structures import BLURRED, IGNORE_INDEX
+
 #: Label colours: in focus black, blurred white, ignored red.
 LABEL_COLOURS = np.zeros((256, 3), np.uint8)
-LABEL_COLOURS[1] = 255
-LABEL_COLOURS[255] = (220, 30, 30)
+LABEL_COLOURS[BLURRED] = 255
+LABEL_COLOURS[IGNORE_INDEX] = (220, 30, 30)
 
 
 def colour_label(label: np.ndarray) -> np.ndarray:

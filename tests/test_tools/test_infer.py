@@ -15,6 +15,7 @@ import torch
 from PIL import Image
 
 import mmseg_r2mrf.apis.defocus_detector as defocus_detector
+import mmseg_r2mrf.fileio.image_file as image_file
 from mmseg_r2mrf.apis import DefocusDetector
 from mmseg_r2mrf.pretrained import releases
 
@@ -77,9 +78,9 @@ def test_every_image_is_decoded_by_the_predicting_reader_before_any_write(infer,
     the first output; to predict, each is decoded once more by cv2 only."""
     sizes = _mixed_folder(tmp_path / 'images')
     events = []
-    read_image_size, imfrombytes, write_png = (defocus_detector.read_image_size,
+    read_image_size, imfrombytes, write_png = (image_file.read_image_size,
                                                mmcv.imfrombytes, infer.write_png)
-    monkeypatch.setattr(defocus_detector, 'read_image_size',
+    monkeypatch.setattr(image_file, 'read_image_size',
                         lambda path: events.append('pillow') or read_image_size(path))
     monkeypatch.setattr(mmcv, 'imfrombytes',
                         lambda *a, **k: events.append('cv2') or imfrombytes(*a, **k))

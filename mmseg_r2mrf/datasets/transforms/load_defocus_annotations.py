@@ -12,13 +12,14 @@ from mmcv.transforms import BaseTransform
 
 from mmseg.registry import TRANSFORMS
 
+from ...structures import BLURRED, IGNORE_INDEX, LABEL_VALUES, SHARP
+
 #: What a mask file's bright value (255) means: ``'blur'`` (Shi et al.: 255 = blurred),
 #: ``'focus'`` (DUT-DBD, Zhao et al.: 255 = in focus), or ``'label'`` for files that already hold
 #: the project's labels 0/1/255 (the synthetic set).
 MASK_POLARITIES = ('blur', 'focus', 'label')
-BLUR_LABEL = 1
-FOCUS_LABEL = 0
-IGNORE_LABEL = 255
+#: The labels under their earlier names (:mod:`mmseg_r2mrf.structures` defines them).
+BLUR_LABEL, FOCUS_LABEL, IGNORE_LABEL = BLURRED, SHARP, IGNORE_INDEX
 
 
 def to_defocus_label(mask: np.ndarray, polarity: str, threshold: int = 128) -> np.ndarray:
@@ -46,14 +47,14 @@ def to_defocus_label(mask: np.ndarray, polarity: str, threshold: int = 128) -> n
         raise ValueError(f'expected a one-channel (H, W) mask, got shape {mask.shape}')
     if polarity == 'label':
         values = np.unique(mask)
-        unexpected = np.setdiff1d(values, (FOCUS_LABEL, BLUR_LABEL, IGNORE_LABEL))
+        unexpected = np.setdiff1d(values, LABEL_VALUES)
         if unexpected.size:
             raise ValueError('a label mask may hold only 0 (in focus), 1 (blurred) and 255 '
                              f'(ignored), found {unexpected[:8].tolist()}')
         return mask.astype(np.uint8)
     bright = mask >= threshold
     blurred = bright if polarity == 'blur' else ~bright
-    return blurred.astype(np.uint8) * BLUR_LABEL
+    return blurred.astype(np.uint8) * BLURRED
 
 
 def read_defocus_mask(path: str,
