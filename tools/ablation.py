@@ -16,14 +16,16 @@ import sys
 from typing import Tuple
 
 import mmseg_r2mrf  # noqa: F401
-from mmseg_r2mrf.evaluation import load_curves
-from mmseg_r2mrf.utils import (
+from mmseg_r2mrf.cli import (
     MAIN_JOB_CONFIG,
     SYNTHETIC_DATA_ROOT,
+    CommandError,
     data_root_options,
     new_work_dir,
+    run_main,
     train_and_test,
 )
+from mmseg_r2mrf.evaluation import load_curves
 
 #: Name -> --cfg-options of each variant of Table 3 that we run.
 VARIANTS = {
@@ -83,8 +85,8 @@ def replace_between_markers(path: str, text: str) -> None:
 def main() -> None:
     args = parse_args()
     if not osp.isdir(args.data_root):
-        sys.exit(f'ablation: no synthetic set in {args.data_root}; make it with '
-                 f'python tools/make_synthetic_defocus.py {args.data_root}')
+        raise CommandError(f'no synthetic set in {args.data_root}; make it with '
+                           f'python tools/make_synthetic_defocus.py {args.data_root}')
     work_dir = new_work_dir('ablation', args.work_dir)
     if args.readme:  # fail now rather than after hours of training; the file is written last
         split_at_markers(args.readme)
@@ -104,4 +106,4 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-    main()
+    sys.exit(run_main(main))

@@ -14,12 +14,14 @@ Example::
     python tools/benchmark_metric.py --num 100 --height 480 --width 640
 """
 import argparse
+import sys
 import time
 from typing import Callable, List, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
 
+from mmseg_r2mrf.cli import CommandError, run_main
 from mmseg_r2mrf.evaluation import DefocusMetric
 
 
@@ -119,8 +121,8 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     try:
         import py_sod_metrics  # noqa: F401
     except ImportError as error:
-        raise SystemExit('pysodmetrics is needed for the comparison: pip install --no-deps '
-                         '-r requirements/tests-nodeps.txt') from error
+        raise CommandError('pysodmetrics is needed for the comparison: pip install --no-deps '
+                           '-r requirements/tests-nodeps.txt') from error
     probs, gts = make_maps(args.num, args.height, args.width, args.seed)
     print(f'{args.num} maps of {args.width}x{args.height}, best of {args.repeat} runs, '
           f'{torch.get_num_threads()} torch threads')
@@ -136,4 +138,4 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
 
 
 if __name__ == '__main__':
-    main()
+    sys.exit(run_main(main))

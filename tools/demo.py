@@ -28,17 +28,19 @@ from mmseg_r2mrf.analysis import logged_seconds_per_iter
 from mmseg_r2mrf.apis import DefocusDetector
 from mmseg_r2mrf.apis.evaluate import evaluate_predictor
 from mmseg_r2mrf.baselines import LaplacianEnergyBaseline
-from mmseg_r2mrf.evaluation import CURVES_JSON, load_curves, metrics_table, plot_curves
-from mmseg_r2mrf.synthesis import is_synthetic_defocus_set
-from mmseg_r2mrf.utils import (
+from mmseg_r2mrf.cli import (
     MAIN_JOB_CONFIG,
     SYNTHETIC_DATA_ROOT,
+    CommandError,
     data_root_options,
     new_work_dir,
     newest,
+    run_main,
     run_tool,
     train_and_test,
 )
+from mmseg_r2mrf.evaluation import CURVES_JSON, load_curves, metrics_table, plot_curves
+from mmseg_r2mrf.synthesis import is_synthetic_defocus_set
 from mmseg_r2mrf.visualization import save_prediction_sheet
 
 from mmseg.registry import DATASETS
@@ -70,12 +72,12 @@ def parse_args() -> argparse.Namespace:
 def ensure_data(args) -> None:
     if osp.isdir(args.data_root):
         if not is_synthetic_defocus_set(args.data_root):
-            sys.exit(f'demo: {args.data_root} exists but was not written by '
-                     'tools/make_synthetic_defocus.py; pass another --data-root')
+            raise CommandError(f'{args.data_root} exists but was not written by '
+                               'tools/make_synthetic_defocus.py; pass another --data-root')
         if not osp.isfile(osp.join(args.data_root, 'val.txt')):
-            sys.exit(f'demo: {args.data_root} was written by an older generator, without the '
-                     'validation split the config selects on; regenerate it with python '
-                     f'tools/make_synthetic_defocus.py {args.data_root} --force')
+            raise CommandError(f'{args.data_root} was written by an older generator, without '
+                               'the validation split the config selects on; regenerate it with '
+                               f'python tools/make_synthetic_defocus.py {args.data_root} --force')
         print(f'Reusing the synthetic defocus set in {args.data_root}')
         return
     extra = []
@@ -162,4 +164,4 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-    main()
+    sys.exit(run_main(main))

@@ -17,6 +17,7 @@ import os.path as osp
 import sys
 from typing import List, Optional
 
+from mmseg_r2mrf.cli import CommandError, run_main
 from mmseg_r2mrf.evaluation import load_curves, metrics_table, plot_curves
 
 
@@ -54,13 +55,13 @@ def main(argv: Optional[List[str]] = None) -> str:
     args = parse_args(argv)
     labels = args.labels or [default_label(path) for path in args.results]
     if len(labels) != len(args.results):
-        raise SystemExit(f'error: {len(labels)} labels for {len(args.results)} result files')
+        raise CommandError(f'{len(labels)} labels for {len(args.results)} result files')
     if osp.exists(args.out) and not args.force:
-        raise SystemExit(f'error: {args.out} exists; pass --force to replace it')
+        raise CommandError(f'{args.out} exists; pass --force to replace it')
     try:
         results = [load_curves(path) for path in args.results]
     except (OSError, ValueError) as error:
-        raise SystemExit(f'error: {error}') from error
+        raise CommandError(str(error)) from error
     if len({(r['positive'], r['beta2']) for r in results}) > 1:
         print('Note: the results use different positive classes or beta2; their numbers are not '
               'comparable.', file=sys.stderr)
@@ -72,4 +73,4 @@ def main(argv: Optional[List[str]] = None) -> str:
 
 
 if __name__ == '__main__':
-    main()
+    sys.exit(run_main(main))

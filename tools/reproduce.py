@@ -28,9 +28,10 @@ from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
 from mmengine.config import Config
 
 import mmseg_r2mrf  # noqa: F401
+from mmseg_r2mrf.cli import CommandError, run_main, run_tool
 from mmseg_r2mrf.evaluation import CURVES_JSON, load_curves, metrics_table
 from mmseg_r2mrf.evaluation.paper_results import TABLE1, TABLE3, TRAINING_HOURS_1080TI
-from mmseg_r2mrf.utils import mim_path, run_tool
+from mmseg_r2mrf.utils import mim_path
 
 # Config paths are relative to the configs folder (mim_path('configs')).
 CONFIGS = 'r2mrf'
@@ -271,7 +272,7 @@ def run(plan: Plan, rows: Sequence[Row]) -> None:
     """Train what has no last checkpoint yet, test what has no results yet."""
     missing = _missing_backbone_weights(rows)
     if missing:
-        sys.exit('reproduce: ImageNet weights missing (see the README, "Pretrained weights are '
+        raise CommandError('ImageNet weights missing (see the README, "Pretrained weights are '
                  f'local files"): {", ".join(missing)}')
     for row in rows:
         if not osp.isfile(checkpoint_path(plan, row.run)):
@@ -338,4 +339,4 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(run_main(main))

@@ -14,8 +14,8 @@ from mmengine.config import DictAction
 from mmengine.runner import Runner
 
 import mmseg_r2mrf  # noqa: F401  (compatibility layer first, then the registries)
+from mmseg_r2mrf.cli import load_config, require_checkpoint_fit, set_local_rank
 from mmseg_r2mrf.evaluation import DefocusMetric
-from mmseg_r2mrf.utils import load_config, require_checkpoint_fit, set_local_rank
 
 
 def parse_args() -> argparse.Namespace:

@@ -10,8 +10,8 @@ from mmengine.config import DictAction
 from mmengine.runner import Runner
 
 import mmseg_r2mrf  # noqa: F401  (compatibility layer first, then the registries)
+from mmseg_r2mrf.cli import enable_amp, load_config, require_checkpoint_fit, set_local_rank
 from mmseg_r2mrf.compat import find_resumable_checkpoint
-from mmseg_r2mrf.utils import enable_amp, load_config, require_checkpoint_fit, set_local_rank
 
 from mmseg.registry import RUNNERS
 

@@ -12,7 +12,7 @@ import pytest
 from mmengine.runner import Runner
 
 import mmseg_r2mrf  # noqa: F401
-from mmseg_r2mrf.utils import load_config
+from mmseg_r2mrf.cli import load_config
 
 from fake_layouts import write_fake_dut, write_fake_shi
 from tiny_data import REPO_ROOT

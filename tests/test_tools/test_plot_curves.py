@@ -7,6 +7,7 @@ import cv2
 import numpy as np
 import pytest
 
+from mmseg_r2mrf.cli import CommandError
 from mmseg_r2mrf.evaluation import DefocusMetric
 
 from metric_samples import metric_sample
@@ -47,7 +48,7 @@ def test_table_and_figure_of_two_methods(tool, tmp_path, capsys):
     image = cv2.imread(out)
     assert image is not None and image.shape[1] > image.shape[0]
 
-    with pytest.raises(SystemExit, match='exists; pass --force'):
+    with pytest.raises(CommandError, match='exists; pass --force'):
         tool.main([str(tmp_path / 'good' / 'defocus_curves.json'), '--out', out])
     before = cv2.imread(out)
     tool.main([str(tmp_path / 'good' / 'defocus_curves.json'), '--out', out, '--overwrite'])
@@ -57,12 +58,12 @@ def test_table_and_figure_of_two_methods(tool, tmp_path, capsys):
 def test_bad_arguments_are_clear_errors(tool, tmp_path):
     evaluate_to(tmp_path / 'a', 0.3)
     path = str(tmp_path / 'a' / 'defocus_curves.json')
-    with pytest.raises(SystemExit, match='2 labels for 1 result files'):
+    with pytest.raises(CommandError, match='2 labels for 1 result files'):
         tool.main([path, '--labels', 'x', 'y', '--out', str(tmp_path / 'f.png')])
-    with pytest.raises(SystemExit, match='nothing.json: no such curves file'):
+    with pytest.raises(CommandError, match='nothing.json: no such curves file'):
         tool.main([str(tmp_path / 'nothing.json'), '--out', str(tmp_path / 'f.png')])
     (tmp_path / 'log.json').write_text('{"mode": "test"}')
-    with pytest.raises(SystemExit, match='log.json: not a DefocusMetric curves file'):
+    with pytest.raises(CommandError, match='log.json: not a DefocusMetric curves file'):
         tool.main([str(tmp_path / 'log.json'), '--out', str(tmp_path / 'f.png')])
     assert not osp.exists(tmp_path / 'f.png')
 

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from mmengine.config import Config
 
+from mmseg_r2mrf.cli import CommandError
 from mmseg_r2mrf.evaluation import DefocusMetric
 from mmseg_r2mrf.evaluation.paper_results import TABLE1, TABLE3
 
@@ -157,5 +158,5 @@ def test_run_stops_before_training_without_imagenet_weights(tool, plan, monkeypa
     monkeypatch.chdir(REPO_ROOT)
     if osp.isfile('pretrain/vgg16.pth'):
         pytest.skip('this checkout has the VGG-16 weights')
-    with pytest.raises(SystemExit, match='ImageNet weights missing.*pretrain/vgg16.pth'):
+    with pytest.raises(CommandError, match='ImageNet weights missing.*pretrain/vgg16.pth'):
         tool.run(plan, tool.select_rows(['R²MRF_VGG']))

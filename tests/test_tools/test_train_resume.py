@@ -7,9 +7,9 @@ import pytest
 import torch
 from mmengine.config import Config
 
+from mmseg_r2mrf.cli import enable_amp
 from mmseg_r2mrf.compat import safe_load_checkpoint
 from mmseg_r2mrf.engine import cpu_supports_bf16
-from mmseg_r2mrf.utils import enable_amp
 
 from tiny_data import TINY_CONFIG, make_tiny_seg_dataset, run_tool, tiny_data_options
 

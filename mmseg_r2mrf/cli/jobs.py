@@ -8,7 +8,8 @@ from typing import List, Optional, Sequence, Tuple
 
 from ..compat.resume import find_resumable_checkpoint
 from ..evaluation.metrics.defocus_metric import CURVES_JSON
-from .mim import mim_path
+from ..utils.mim import mim_path
+from .errors import CommandError, StepFailed
 
 #: The main job's config and data: R²MRF on EfficientNet-Lite0, the synthetic defocus set.
 MAIN_JOB_CONFIG = osp.join(mim_path('configs'), 'r2mrf', 'r2mrf_effnetlite0_synthetic.py')
@@ -16,24 +17,32 @@ SYNTHETIC_DATA_ROOT = 'data/synthetic_defocus'
 
 
 def run_tool(tool: str, *args: str) -> None:
-    """Run ``tools/<tool>`` with this interpreter, echoing the command; exit if it fails."""
+    """Run ``tools/<tool>`` with this interpreter, echoing the command.
+
+    Raises:
+        StepFailed: The tool exited with a status other than 0.
+    """
     command = [sys.executable, osp.join(mim_path('tools'), tool), *args]
     print('\n$ ' + ' '.join(command), flush=True)
     result = subprocess.run(command)
     if result.returncode != 0:
-        sys.exit(f'{tool} failed (exit code {result.returncode}); see its output above')
+        raise StepFailed(f'{tool} failed (exit code {result.returncode}); see its output above')
 
 
 def newest(pattern: str) -> str:
-    """The most recently modified path matching a glob pattern; exit if there is none."""
+    """The most recently modified path matching a glob pattern.
+
+    Raises:
+        StepFailed: Nothing matches (a step did not write what it should have).
+    """
     matches = sorted(glob.glob(pattern), key=osp.getmtime)
     if not matches:
-        sys.exit(f'nothing matches {pattern}')
+        raise StepFailed(f'nothing matches {pattern}')
     return matches[-1]
 
 
 def new_work_dir(job: str, work_dir: Optional[str] = None) -> str:
-    """``work_dir``, or ``work_dirs/<job>/<timestamp>``; exit if it exists (nothing is reused).
+    """``work_dir``, or ``work_dirs/<job>/<timestamp>``, which must not exist (nothing is reused).
 
     Args:
         job (str): Name of the job, e.g. ``'demo'``.
@@ -41,10 +50,13 @@ def new_work_dir(job: str, work_dir: Optional[str] = None) -> str:
 
     Returns:
         str: A folder that does not exist yet.
+
+    Raises:
+        CommandError: The folder exists.
     """
     work_dir = work_dir or osp.join('work_dirs', job, time.strftime('%Y%m%d_%H%M%S'))
     if osp.exists(work_dir):
-        sys.exit(f'{job}: {work_dir} exists; choose a new --work-dir (nothing is overwritten)')
+        raise CommandError(f'{work_dir} exists; choose a new --work-dir (nothing is overwritten)')
     return work_dir
 
 
@@ -92,7 +104,7 @@ def train_and_test(config: str,
     else:
         tested = find_resumable_checkpoint(work_dir)
         if tested is None:
-            sys.exit(f'no checkpoint in {work_dir}')
+            raise StepFailed(f'no checkpoint in {work_dir}')
     test_dir = osp.join(work_dir, 'test')
     run_tool('test.py', config, tested, '--work-dir', test_dir, '--cfg-options', *options)
     return tested, newest(osp.join(test_dir, '*', CURVES_JSON))
