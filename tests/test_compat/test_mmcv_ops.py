@@ -152,3 +152,17 @@ def test_missing_deformable_attention_warning_is_silenced_and_others_are_not():
     assert plugged.returncode == 0, plugged.stderr[-2000:]
     assert 'MultiScaleDeformableAttention' not in plugged.stderr
     assert 'UserWarning: a real warning' in plugged.stderr
+
+
+def test_apply_is_explicit_and_idempotent():
+    """The package's import applied the layer; applying it again changes nothing."""
+    import mmcv.ops
+    import mmengine.runner.runner as mmengine_runner
+
+    import mmseg_r2mrf
+    from mmseg_r2mrf import compat
+
+    assert mmseg_r2mrf.apply_compat is compat.apply and compat._applied
+    ops, finder = mmcv.ops, mmengine_runner.find_latest_checkpoint
+    compat.apply()
+    assert mmcv.ops is ops and mmengine_runner.find_latest_checkpoint is finder
