@@ -6,8 +6,8 @@ adaptive F, F and IoU at 0.5, and the mean P and R curves. DefocusMetric is fed 
 (``process()`` on model outputs holding torch tensors, then ``compute_metrics()``);
 pysodmetrics gets ``FmeasureV2`` (F-measure, precision, recall, IoU handlers) and ``MAE`` with
 ``normalize=False``. Each side is timed several times and the best run is reported.
-pysodmetrics is a test requirement (``requirements/tests-nodeps.txt``); the metric tests build
-their reference with :func:`pysod_evaluators` and :func:`pysod_metrics`.
+pysodmetrics is a test requirement (``requirements/tests-nodeps.txt``); the reference
+(:mod:`mmseg_r2mrf.evaluation.pysod_reference`) is shared with the metric's tests.
 
 Example::
 
@@ -23,6 +23,7 @@ import torch
 
 from mmseg_r2mrf.cli import CommandError, run_main
 from mmseg_r2mrf.evaluation import DefocusMetric
+from mmseg_r2mrf.evaluation.pysod_reference import pysod_evaluators, pysod_metrics
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -60,44 +61,6 @@ def run_ours(probs: List[np.ndarray], gts: List[np.ndarray]) -> dict:
         metric.process({}, [sample])
     metrics = metric.compute_metrics(metric.results)
     return dict(seconds=time.perf_counter() - start, metrics=metrics)
-
-
-def pysod_evaluators(beta2: float = 0.3) -> tuple:
-    """pysodmetrics' evaluators of the numbers DefocusMetric reports.
-
-    Args:
-        beta2 (float): β² of the F-measure (pysodmetrics calls it ``beta``).
-
-    Returns:
-        tuple: ``FmeasureV2`` with the F-measure (dynamic, adaptive, binary), precision and
-        recall (dynamic) and IoU (binary) handlers under ``fm``, ``p``, ``r`` and ``iou``, and
-        ``MAE``. Feed both with ``step(pred, bool_mask, normalize=False)``.
-    """
-    import py_sod_metrics as sod
-    handlers = dict(
-        fm=sod.FmeasureHandler(with_dynamic=True, with_adaptive=True, with_binary=True,
-                               beta=beta2),
-        p=sod.PrecisionHandler(with_dynamic=True, with_adaptive=False),
-        r=sod.RecallHandler(with_dynamic=True, with_adaptive=False),
-        iou=sod.IOUHandler(with_dynamic=False, with_adaptive=False, with_binary=True))
-    return sod.FmeasureV2(metric_handlers=handlers), sod.MAE()
-
-
-def pysod_metrics(fmv2, mae) -> dict:
-    """DefocusMetric's numbers, but ``maxF_meanPR``, from :func:`pysod_evaluators` after steps.
-
-    Args:
-        fmv2: The ``FmeasureV2`` of :func:`pysod_evaluators`.
-        mae: Its ``MAE``.
-
-    Returns:
-        dict[str, float]: ``MAE``, ``maxF``, ``meanF``, ``adpF``, ``F@0.5`` and ``IoU@0.5``.
-    """
-    res = fmv2.get_results()
-    curve = res['fm']['dynamic']
-    return {'MAE': float(mae.get_results()['mae']), 'maxF': float(curve.max()),
-            'meanF': float(curve.mean()), 'adpF': float(res['fm']['adaptive']),
-            'F@0.5': float(res['fm']['binary']), 'IoU@0.5': float(res['iou']['binary'])}
 
 
 def run_pysod(probs: List[np.ndarray], gts: List[np.ndarray]) -> dict:

@@ -10,16 +10,14 @@ import pytest
 import torch
 
 from mmseg_r2mrf.evaluation import DefocusMetric, blur_map_to_uint8, blur_probability, load_curves
+from mmseg_r2mrf.evaluation.pysod_reference import pysod_evaluators, pysod_metrics
 
 from mmseg.registry import METRICS
 
 from metric_samples import metric_sample
-from tiny_data import load_tool
 
 TOL = 1e-6
 KEYS = ('MAE', 'maxF', 'meanF', 'adpF', 'F@0.5', 'IoU@0.5', 'maxF_meanPR')
-# The pysodmetrics evaluators, set up once for the tests and tools/benchmark_metric.py.
-BENCHMARK = load_tool('benchmark_metric')
 
 
 def run_metric(probs, gts, **kwargs) -> dict:
@@ -35,7 +33,7 @@ def reference(probs, gts, positive='blur', beta2=0.3) -> dict:
     Returns the metrics and the mean P, R and F curves in increasing threshold order (pysodmetrics
     orders them from threshold 255 down to 0).
     """
-    fmv2, mae = BENCHMARK.pysod_evaluators(beta2)
+    fmv2, mae = pysod_evaluators(beta2)
     with warnings.catch_warnings():  # "Fmeasure will be removed": the old class, checked too
         warnings.simplefilter('ignore')
         fm_v1 = sod.Fmeasure(beta=beta2)
@@ -64,7 +62,7 @@ def reference(probs, gts, positive='blur', beta2=0.3) -> dict:
     np.testing.assert_allclose(v1['pr']['p'][::-1], mean_p, atol=1e-12)
     np.testing.assert_allclose(v1['pr']['r'][::-1], mean_r, atol=1e-12)
     np.testing.assert_allclose(v1['fm']['adp'], res['fm']['adaptive'], atol=1e-12)
-    metrics = dict(BENCHMARK.pysod_metrics(fmv2, mae), maxF_meanPR=lineage.max())
+    metrics = dict(pysod_metrics(fmv2, mae), maxF_meanPR=lineage.max())
     return dict(metrics=metrics, precision=mean_p, recall=mean_r, fmeasure=curve_f)
 
 
