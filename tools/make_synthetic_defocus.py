@@ -20,8 +20,10 @@ Train, validation and test crops come from different photographs. Example::
 """
 import argparse
 import os
+import sys
 import warnings
 
+from mmseg_r2mrf.cli import CommandError, run_main
 from mmseg_r2mrf.synthesis import (
     PACKAGED_PHOTOS,
     PHOTO_NAMES,
@@ -93,7 +95,7 @@ def main(argv=None) -> None:
         for warning in caught:
             print(f'warning: {warning.message}')
         if not photos and args.no_packaged:
-            raise SystemExit(f'no usable photographs under {" ".join(args.photos)}')
+            raise CommandError(f'no usable photographs under {" ".join(args.photos)}')
         sources.update({name: photo.source for name, photo in photos.items()})
     needed = [split for split, count in (('train', args.num_train), ('val', args.num_val),
                                          ('test', args.num_test)) if count]
@@ -115,4 +117,4 @@ def main(argv=None) -> None:
 
 
 if __name__ == '__main__':
-    main()
+    sys.exit(run_main(main))
