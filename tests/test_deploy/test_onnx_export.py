@@ -185,8 +185,9 @@ def test_onnx_parity_tool_prints_one_table(tiny, tmp_path, capsys):
 
 
 def test_same_padding_and_resizes_keep_their_sizes_symbolic(tmp_path):
-    """EfficientNet-Lite's stride-2 "SAME" convolutions and resize_to, exported on an even
-    example, run on odd sizes (a padding or size fixed from the example would not)."""
+    """EfficientNet-Lite's stride-2 "SAME" convolutions and resize_to both ways, exported on an
+    even example, run on odd sizes (a padding, size or pooling window fixed from the example
+    would not)."""
     import torch
 
     from mmseg_r2mrf.models.backbones.efficientnet_lite import Conv2dTFSame
@@ -200,7 +201,11 @@ def test_same_padding_and_resizes_keep_their_sizes_symbolic(tmp_path):
 
         def forward(self, x):
             y = self.down1(x)
-            return torch.cat([y, resize_to(self.down2(y), y.shape[-2:])], dim=1)
+            z = self.down2(y)
+            # Enlarging (bilinear) and shrinking (area average, 19x14 -> 10x7 on 75x53).
+            enlarged = torch.cat([y, resize_to(z, y.shape[-2:])], dim=1)
+            shrunk = torch.cat([z, resize_to(y, z.shape[-2:])], dim=1)
+            return resize_to(shrunk, enlarged.shape[-2:]) + enlarged
 
     net = SameThenResize().eval()
     path = str(tmp_path / 'same.onnx')

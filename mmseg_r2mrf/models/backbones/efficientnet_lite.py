@@ -77,17 +77,18 @@ class Conv2dTFSame(Conv2dAdaptivePadding):
         """Convolve with TF ``"SAME"`` padding."""
         if self.static_same:
             return self._conv_forward(x, self.weight, self.bias)
-        # mmcv's padding, in integer arithmetic without branches: under torch.export's
-        # symbolic sizes, its float ceil and ``if pad > 0`` would fix the padding of the
-        # example input's size into the graph (an exported model then fails on odd sizes).
-        # The ceil divides non-negative numbers only: ONNX's integer Div truncates, which
-        # equals Python's floor division only there.
+        # mmcv's padding, max((ceil(size / stride) - 1) * stride + span + 1 - size, 0), is
+        # span - (size - 1) % stride, never negative when span >= stride - 1 (every strided
+        # convolution of EfficientNet-Lite). That form has no float ceil, no comparison and no
+        # sym_max: under torch.export's symbolic sizes the former fix the example input's
+        # padding into the graph (an exported model then fails on odd sizes), and under
+        # torch.jit.trace (complexity counting) sizes are tensors, which sym_max refuses.
         pads = []
         for size, kernel, stride, dilation in zip(x.shape[-2:], self.kernel_size, self.stride,
                                                   self.dilation):
-            out = (size + stride - 1) // stride
-            pads.append(torch.sym_max((out - 1) * stride + (kernel - 1) * dilation + 1 - size,
-                                      0))
+            span = (kernel - 1) * dilation
+            pad = span - (size - 1) % stride
+            pads.append(pad if span >= stride - 1 else max(pad, 0))
         pad_h, pad_w = pads
         x = F.pad(x, [pad_w // 2, pad_w - pad_w // 2, pad_h // 2, pad_h - pad_h // 2])
         return F.conv2d(x, self.weight, self.bias, self.stride, self.padding, self.dilation,

@@ -52,7 +52,8 @@ def test_five_levels_at_strides_2_to_32():
 
 
 @pytest.mark.parametrize('kernel,stride,dilation', [(1, 1, 1), (3, 1, 1), (5, 1, 1), (3, 1, 2),
-                                                    (3, 2, 1), (5, 2, 1), (1, 2, 1)])
+                                                    (3, 2, 1), (5, 2, 1), (1, 2, 1),
+                                                    (3, 3, 1), (2, 3, 1)])
 def test_conv_tf_same_equals_mmcv_adaptive_padding(kernel, stride, dilation):
     from mmcv.cnn.bricks.conv2d_adaptive_padding import Conv2dAdaptivePadding
     torch.manual_seed(0)
@@ -62,7 +63,17 @@ def test_conv_tf_same_equals_mmcv_adaptive_padding(kernel, stride, dilation):
     for size in ((16, 16), (15, 18), (7, 9)):
         x = torch.randn(2, 4, *size)
         torch.testing.assert_close(ours(x), reference(x))
-    assert ours.static_same == (stride == 1)
+    assert ours.static_same == (stride == 1 and kernel % 2 == 1)
+
+
+def test_complexity_counting_traces_the_same_padding():
+    # mmengine counts MACs by torch.jit.trace, where sizes are tensors (tools/benchmark.py).
+    from mmengine.analysis import get_model_complexity_info
+    model = MODELS.build(dict(type='EfficientNetLite')).eval()
+    with torch.no_grad():
+        info = get_model_complexity_info(model, inputs=(torch.rand(1, 3, 33, 47), ),
+                                         show_table=False, show_arch=False)
+    assert info['flops'] > 0 and info['params'] > 3e6
 
 
 def test_lite_structure_no_se_relu6():

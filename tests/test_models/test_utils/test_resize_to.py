@@ -22,3 +22,14 @@ def test_enlarging_is_bilinear():
     x = torch.randn(1, 2, 3, 4)
     expected = F.interpolate(x, size=(7, 9), mode='bilinear', align_corners=False)
     assert torch.equal(resize_to(x, (7, 9)), expected)
+
+
+def test_shrinking_while_exporting_is_adaptive_pooling(monkeypatch):
+    # The path torch.export traces (windows computed from the sizes in the graph) averages the
+    # same cells as adaptive pooling, including windows that overlap on uneven sizes.
+    monkeypatch.setattr(torch.compiler, 'is_exporting', lambda: True)
+    for in_size, out_size in (((38, 27), (19, 14)), ((75, 53), (10, 7)), ((9, 3), (1, 1))):
+        x = torch.randn(2, 3, *in_size)
+        got = resize_to(x, out_size)
+        assert got.shape == (2, 3, *out_size) and got.dtype == x.dtype
+        assert torch.allclose(got, F.adaptive_avg_pool2d(x, out_size), atol=1e-6)
