@@ -9,10 +9,11 @@ whose longer side is above the working resolution. A config is exported with ran
 its weights::
 
     python tools/onnx_parity.py --configs configs/r2mrf/r2mrf_effnetlite0_synthetic.py \\
-        configs/r2mrf/r2mrf_resnext101_shi.py --pretrained r2mrf_effnetlite0_synthetic-v2
+        configs/r2mrf/r2mrf_resnext101_shi.py --pretrained r2mrf_effnetlite0_synthetic-v3
 
-It prints one Markdown table (largest |p_onnx - p_torch| per size and the export time) and
-exits 1 if a difference exceeds the tolerance (1e-4).
+``--keep-dir DIR`` keeps the exports (``DIR/<config or release name>.onnx``), e.g. for
+``tools/benchmark.py --onnx``. It prints one Markdown table (largest |p_onnx - p_torch| per
+size and the export time) and exits 1 if a difference exceeds the tolerance (1e-4).
 
 Exit status: 0 all within the tolerance; 1 an export failed or differs; 2 a bad argument.
 """
@@ -57,7 +58,11 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
                         'train_long_side); the slide strategy uses windows above it too')
     parser.add_argument('--threads', type=int, default=None, help='torch CPU threads')
     parser.add_argument('--out', help='also write the table to this Markdown file')
-    parser.add_argument('--force', action='store_true', help='allow --out to replace a file')
+    parser.add_argument('--keep-dir', metavar='DIR',
+                        help='keep the exports there as <config or release name>.onnx '
+                        '(default: a temporary folder, removed)')
+    parser.add_argument('--force', action='store_true',
+                        help='allow --out and the files of --keep-dir to be replaced')
     args = parser.parse_args(argv)
     if not args.configs and not args.pretrained:
         parser.error('name at least one model: --configs and/or --pretrained')
@@ -68,7 +73,17 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         parser.error('--long-side must be at least 32 pixels')
     if args.out and osp.exists(args.out) and not args.force:
         parser.error(f'--out {args.out} exists; pass --force to replace it')
+    if args.keep_dir and not args.force:
+        for name in args.configs + args.pretrained:
+            path = export_path(args.keep_dir, name)
+            if osp.exists(path):
+                parser.error(f'--keep-dir: {path} exists; pass --force to replace it')
     return args
+
+
+def export_path(folder: str, name: str) -> str:
+    """Where the export of a config or release ``name`` goes in ``folder``."""
+    return osp.join(folder, osp.splitext(osp.basename(name))[0] + '.onnx')
 
 
 def check_model(name: str, detector: DefocusDetector, out: str,
@@ -105,12 +120,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         torch.set_num_threads(args.threads)
     rows = []
     with tempfile.TemporaryDirectory(prefix='onnx_parity_') as folder:
+        export_folder = args.keep_dir or folder
         options = dict(long_side=args.long_side)
         targets = [(c, lambda c=c: random_weights_detector(c, folder, **options))
                    for c in args.configs]
         targets += [(n, lambda n=n: DefocusDetector.from_pretrained(n, **options))
                     for n in args.pretrained]
-        for index, (name, build) in enumerate(targets):
+        for name, build in targets:
             try:
                 detector = build()
             except (FileNotFoundError, ValueError, ReleaseNotFoundError,
@@ -118,7 +134,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 print(f'onnx_parity: {name}: {error}', file=sys.stderr)
                 return 2
             try:
-                rows.append(check_model(name, detector, osp.join(folder, f'model{index}.onnx'),
+                rows.append(check_model(name, detector, export_path(export_folder, name),
                                         args.sizes, args.large))
             except OnnxExportError as error:
                 print(f'onnx_parity: {name}: {error}', file=sys.stderr)

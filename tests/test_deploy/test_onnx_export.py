@@ -167,8 +167,11 @@ def test_onnx_parity_tool_prints_one_table(tiny, tmp_path, capsys):
     config, _ = tiny
     tool = load_tool('onnx_parity')
     out = tmp_path / 'parity.md'
+    keep = tmp_path / 'exports'
     assert tool.main(['--configs', config, '--sizes', '40x56', '37x53', '--large', '70x90',
-                      '--long-side', '48', '--out', str(out)]) == 0
+                      '--long-side', '48', '--out', str(out), '--keep-dir', str(keep)]) == 0
+    kept = keep / (osp.splitext(osp.basename(config))[0] + '.onnx')
+    assert OnnxDefocusDetector(str(kept)).predict(textured_image(40, 56, seed=1)).shape == (40, 56)
     table = out.read_text().splitlines()
     assert table[0].startswith('| model | export (s) | file (MB) | graph 40x56 | graph 37x53 |')
     assert 'detector 70x90 resize' in table[0] and 'detector 70x90 slide' in table[0]
@@ -180,6 +183,9 @@ def test_onnx_parity_tool_prints_one_table(tiny, tmp_path, capsys):
         tool.parse_args([])
     with pytest.raises(SystemExit):  # the table exists
         tool.parse_args(['--configs', config, '--out', str(out)])
+    with pytest.raises(SystemExit):  # a kept export exists
+        tool.parse_args(['--configs', config, '--keep-dir', str(keep)])
+    assert tool.parse_args(['--configs', config, '--keep-dir', str(keep), '--force']).force
     with pytest.raises(SystemExit):
         tool.parse_args(['--configs', config, '--sizes', '40by56'])
 
