@@ -20,6 +20,7 @@ Train, validation and test crops come from different photographs. Example::
 """
 import argparse
 import os
+import os.path as osp
 import sys
 import warnings
 
@@ -79,6 +80,9 @@ def parse_args(argv=None) -> argparse.Namespace:
                      f'{args.size}')
     if args.no_packaged and not args.photos:
         parser.error('--no-packaged needs --photos DIR: there would be no photographs')
+    for folder in args.photos:
+        if not osp.isdir(folder):
+            parser.error(f'--photos {folder}: no such folder')
     return args
 
 

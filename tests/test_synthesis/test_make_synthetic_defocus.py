@@ -153,14 +153,18 @@ def test_splits_by_photograph_default_to_a_stable_hash(small_photos):
         split_photos(names, dict(train=['holiday_001'], test=['holiday_001']))
 
 
-def test_bad_arguments_are_refused(tool, tmp_path):
+def test_bad_arguments_are_refused(tool, tmp_path, capsys):
     with pytest.raises(SystemExit):
         tool.parse_args([str(tmp_path), '--no-packaged'])  # no photographs at all
     with pytest.raises(SystemExit):
         tool.parse_args([str(tmp_path), '--long-side', '200', '--size', '320'])
-    with pytest.raises(FileNotFoundError, match='does-not-exist'):
+    # A missing --photos folder: a message naming it and exit status 2, no traceback.
+    with pytest.raises(SystemExit) as exit_info:
         tool.main([str(tmp_path / 'syn'), '--photos', str(tmp_path / 'does-not-exist'),
                    '--no-progress'])
+    assert exit_info.value.code == 2
+    assert f'--photos {tmp_path / "does-not-exist"}: no such folder' in capsys.readouterr().err
+    assert not (tmp_path / 'syn').exists()
 
 
 def test_contact_sheet_has_a_row_per_effect():
