@@ -11,6 +11,7 @@ never exits; it raises, and the tools report.
 """
 from .errors import CommandError, StepFailed, run_main
 from .jobs import (
+    DEMO_CONFIG,
     MAIN_JOB_CONFIG,
     SYNTHETIC_DATA_ROOT,
     data_root_options,
@@ -22,7 +23,7 @@ from .jobs import (
 from .launch import enable_amp, load_config, require_checkpoint_fit, set_local_rank
 
 __all__ = [
-    'CommandError', 'MAIN_JOB_CONFIG', 'SYNTHETIC_DATA_ROOT', 'StepFailed', 'data_root_options',
-    'enable_amp', 'load_config', 'new_work_dir', 'newest', 'require_checkpoint_fit', 'run_main',
-    'run_tool', 'set_local_rank', 'train_and_test'
+    'CommandError', 'DEMO_CONFIG', 'MAIN_JOB_CONFIG', 'SYNTHETIC_DATA_ROOT', 'StepFailed',
+    'data_root_options', 'enable_amp', 'load_config', 'new_work_dir', 'newest',
+    'require_checkpoint_fit', 'run_main', 'run_tool', 'set_local_rank', 'train_and_test'
 ]

@@ -133,13 +133,17 @@ def test_onnx_runtime_beside_pytorch(tool, tiny, tmp_path, capsys):
 
 
 def test_onnx_runtime_rows_match_when_the_weights_are_the_same(tiny, tmp_path):
-    from mmseg_r2mrf.analysis import runtime_latency
+    from mmseg_r2mrf.analysis import format_runtime_rows, runtime_latency
     config, checkpoint = tiny
     onnx_path = str(tmp_path / 'tiny.onnx')
     assert load_tool('export_onnx').main([*tiny, onnx_path]) == 0
     segmentor = init_model(config, checkpoint, device='cpu')
     rows = runtime_latency(segmentor, onnx_path, (33, 47), warmup=0, repeat=1)
     assert rows[1]['max_abs_diff'] <= 1e-4
+    assert 'other weights' not in format_runtime_rows(rows)
+    # Other weights in the file: the table says why its difference is large.
+    rows[1]['max_abs_diff'] = 0.5
+    assert 'other weights than the PyTorch model' in format_runtime_rows(rows)
     with pytest.raises(ValueError, match='export_onnx'):
         import onnx
         graph = onnx.load(onnx_path)

@@ -29,6 +29,9 @@ def test_demo_leaves_every_result_and_says_where(demo_run):
         assert set(summary[side]) >= {'maxF', 'meanF', 'MAE'}
         assert 0 <= summary[side]['maxF'] <= 1
     assert osp.isfile(summary['checkpoint'])
+    # The demo trains the main job with 3 recurrent steps, and its table says so.
+    assert osp.basename(summary['config']) == 'r2mrf-t3_effnetlite0_synthetic.py'
+    assert '| R²MRF (r2mrf-t3_effnetlite0_synthetic) |' in (work_dir / 'metrics.md').read_text()
     for name in ('curves.png', 'predictions.png', 'metrics.md', 'summary.json'):
         assert (work_dir / name).stat().st_size > 0
         assert str(work_dir / name) in result.stdout  # it prints where things are
