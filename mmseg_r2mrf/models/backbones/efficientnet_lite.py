@@ -9,7 +9,6 @@ TensorFlow checkpoint into the EfficientNet-PyTorch key layout).
 """
 import importlib
 import math
-import re
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import torch
@@ -27,30 +26,13 @@ from mmseg.registry import MODELS
 
 from ...compat import safe_load_checkpoint
 
-# Keys of the ImageNet classifier in EfficientNet-PyTorch checkpoints: not part of a backbone.
-CLASSIFIER_KEYS = ('_fc.weight', '_fc.bias')
-# Keys of the 1x1 head convolution; only left out when the head is not built (see out_indices).
-HEAD_KEY_PREFIXES = ('_conv_head.', '_bn1.')
-
-# EfficientNet-PyTorch names inside a block -> ours (mmpretrain InvertedResidual + ConvModule).
-_BLOCK_KEY_MAP = {
-    '_expand_conv': 'expand_conv.conv',
-    '_bn0': 'expand_conv.bn',
-    '_depthwise_conv': 'depthwise_conv.conv',
-    '_bn1': 'depthwise_conv.bn',
-    '_project_conv': 'linear_conv.conv',
-    '_bn2': 'linear_conv.bn',
-}
-_TOP_KEY_MAP = {
-    '_conv_stem': 'stem.conv',
-    '_bn0': 'stem.bn',
-    '_conv_head': 'head.conv',
-    '_bn1': 'head.bn',
-}
-
-
-class EfficientNetLiteWeightsError(RuntimeError):
-    """A pretrained file that does not match the EfficientNet-Lite being built."""
+# The EfficientNet-PyTorch key layout and its conversion live with the other backbones' weight
+# conversion; CLASSIFIER_KEYS and the error stay importable from here.
+from .weight_conversion import (  # noqa: F401
+    CLASSIFIER_KEYS,
+    EfficientNetLiteWeightsError,
+    convert_efficientnet_pytorch,
+)
 
 
 # Registered where mmcv registers its conv layers, so build_conv_layer finds it in any scope.
@@ -276,51 +258,6 @@ class EfficientNetLite(BaseModule):
         return tuple(outs)
 
     # ---------------------------------------------------------------- pretrained weights
-    def convert_efficientnet_pytorch(
-            self, state_dict: Dict[str, torch.Tensor]
-    ) -> Tuple[Dict[str, torch.Tensor], List[str]]:
-        """Rename an EfficientNet-PyTorch ``state_dict`` to this module's key layout.
-
-        Args:
-            state_dict (dict): Keys ``_conv_stem.*``, ``_bn0.*``, ``_blocks.N.*``,
-                ``_conv_head.*``, ``_bn1.*`` and, optionally, ``_fc.*``.
-
-        Returns:
-            tuple: The renamed ``state_dict`` and the keys left out by name (the classifier,
-            plus the head when it is not built).
-
-        Raises:
-            EfficientNetLiteWeightsError: A key that fits no rule, or a block index beyond the
-                blocks of this architecture.
-        """
-        block_names = [f'stages.{stage}.{block}'
-                       for stage, repeats in enumerate(self.stage_repeats)
-                       for block in range(repeats)]
-        converted, left_out, unknown = {}, [], []
-        for key, value in state_dict.items():
-            if key in CLASSIFIER_KEYS or (not self.with_head and
-                                          key.startswith(HEAD_KEY_PREFIXES)):
-                left_out.append(key)
-                continue
-            match = re.fullmatch(r'_blocks\.(\d+)\.(\w+)\.(\w+)', key)
-            if match:
-                number, layer, param = int(match.group(1)), match.group(2), match.group(3)
-                if number >= len(block_names) or layer not in _BLOCK_KEY_MAP:
-                    unknown.append(key)
-                    continue
-                converted[f'{block_names[number]}.{_BLOCK_KEY_MAP[layer]}.{param}'] = value
-                continue
-            layer, _, param = key.partition('.')
-            if layer in _TOP_KEY_MAP and '.' not in param:
-                converted[f'{_TOP_KEY_MAP[layer]}.{param}'] = value
-            else:
-                unknown.append(key)
-        if unknown:
-            raise EfficientNetLiteWeightsError(
-                f'EfficientNetLite-{self.arch}: {len(unknown)} key(s) of the pretrained file '
-                f'fit no EfficientNet-PyTorch rule or block of this arch: {unknown[:5]}')
-        return converted, left_out
-
     def resolve_pretrained(self) -> str:
         """The file that ``self.pretrained`` names (``'imagenet'``: the wheel's file)."""
         if self.pretrained != 'imagenet':
@@ -351,7 +288,8 @@ class EfficientNetLite(BaseModule):
         state_dict = state_dict.get('state_dict', state_dict)
         # The conversion leaves out the classifier (and an unbuilt head) by name, so the load
         # itself is strict: no other key may be missing or unexpected.
-        converted, left_out = self.convert_efficientnet_pytorch(state_dict)
+        converted, left_out = convert_efficientnet_pytorch(
+            state_dict, self.stage_repeats, with_head=self.with_head, arch=self.arch)
         try:
             self.load_state_dict(converted, strict=True)
         except RuntimeError as error:  # missing or unexpected keys, mismatched shapes

