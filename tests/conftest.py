@@ -1,5 +1,6 @@
 """Shared test set-up: small, deterministic, CPU-only."""
 import os
+import shutil
 
 import pytest
 import torch
@@ -79,3 +80,18 @@ def mmengine_log():
     logger.addHandler(handler)
     yield log
     logger.removeHandler(handler)
+
+
+@pytest.fixture(scope='session')
+def release_dir(tmp_path_factory) -> str:
+    """A release of the tiny detector (``tiny_detector.TINY_RELEASE``) with its source files."""
+    from tiny_detector import make_tiny_release
+    return make_tiny_release(str(tmp_path_factory.mktemp('release')))
+
+
+@pytest.fixture
+def release_copy(release_dir, tmp_path) -> str:
+    """A copy of :func:`release_dir` that a test may damage."""
+    folder = str(tmp_path / 'copy')
+    shutil.copytree(release_dir, folder)
+    return folder

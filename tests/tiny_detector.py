@@ -18,6 +18,8 @@ from tiny_data import TINY_CONFIG, randomise_bn
 # The tiny segmentor of the tool tests (tests/data/configs/tiny_seg.py): one definition.
 _TINY_SEG = Config.fromfile(TINY_CONFIG)
 TINY_MODEL = _TINY_SEG.model.to_dict()
+#: Name of the tiny detector's release (:func:`make_tiny_release`).
+TINY_RELEASE = 'tiny_blur-v1'
 
 
 def make_tiny_detector(folder: str, seed: int = 0):
@@ -47,7 +49,7 @@ def make_tiny_detector(folder: str, seed: int = 0):
     return config_path, checkpoint_path
 
 
-def make_tiny_release(folder: str, name: str = 'tiny_blur-v1', seed: int = 0) -> str:
+def make_tiny_release(folder: str, name: str = TINY_RELEASE, seed: int = 0) -> str:
     """A release of the tiny detector in ``folder`` (made by :func:`make_release`).
 
     Args:
@@ -59,7 +61,7 @@ def make_tiny_release(folder: str, name: str = 'tiny_blur-v1', seed: int = 0) ->
     Returns:
         str: ``folder``.
     """
-    from mmseg_r2mrf.pretrained import make_release
+    from mmseg_r2mrf.apis import make_release
     source = osp.join(folder, 'source')
     os.makedirs(source, exist_ok=True)
     config, checkpoint = make_tiny_detector(source, seed)

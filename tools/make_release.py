@@ -21,7 +21,8 @@ import pickle
 import sys
 
 import mmseg_r2mrf  # noqa: F401  (compatibility layer first, then the registries)
-from mmseg_r2mrf.pretrained import CARD_FIELDS, PRETRAINED_DIR, make_release
+from mmseg_r2mrf.apis import CARD_FIELDS, make_release
+from mmseg_r2mrf.pretrained import PRETRAINED_DIR
 
 
 def _field(text: str) -> tuple:

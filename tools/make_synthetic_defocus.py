@@ -89,7 +89,10 @@ def parse_args(argv=None) -> argparse.Namespace:
 def main(argv=None) -> None:
     args = parse_args(argv)
     # Refuse an existing folder now, not after loading the photos (seconds of segmentation).
-    check_output_dir(args.out_dir, args.force)
+    try:
+        check_output_dir(args.out_dir, args.force)
+    except FileExistsError as error:
+        raise CommandError(str(error)) from None
     sources = {} if args.no_packaged else dict(PACKAGED_PHOTOS)
     photos = {}  # the user's, prepared; the generator loads the packaged ones it uses
     if args.photos:

@@ -32,7 +32,10 @@ def test_jobs_raise_instead_of_exiting(tmp_path):
 
 
 def test_old_utils_names_resolve_to_the_cli_layer():
-    assert utils.load_config is cli.load_config and utils.run_tool is cli.run_tool
+    with pytest.warns(DeprecationWarning, match='moved to mmseg_r2mrf.cli.load_config'):
+        assert utils.load_config is cli.load_config
+    with pytest.warns(DeprecationWarning):
+        assert utils.run_tool is cli.run_tool
     with pytest.raises(AttributeError):
         utils.no_such_name
 

@@ -7,6 +7,7 @@ import cv2
 import numpy as np
 import pytest
 
+from mmseg_r2mrf.cli import CommandError, run_main
 from mmseg_r2mrf.synthesis import SyntheticDefocusGenerator, is_synthetic_defocus_set
 
 from mmseg.registry import DATASETS
@@ -54,19 +55,22 @@ def test_writes_a_loadable_dataset_in_shi_layout(tool, tmp_path, small_photos):
     np.testing.assert_array_equal(label, sample.label)
 
 
-def test_never_overwrites_unless_asked(tool, tmp_path, monkeypatch):
+def test_never_overwrites_unless_asked(tool, tmp_path, monkeypatch, capsys):
     out = str(tmp_path / 'syn')
     tool.main([out, '--workers', '1'] + ARGS)
     # A refusal comes before the generator loads any photo.
     monkeypatch.setattr(tool, 'SyntheticDefocusGenerator', None)
-    with pytest.raises(FileExistsError, match='--force'):
+    with pytest.raises(CommandError, match='--force'):
         tool.main([out, '--workers', '1'] + ARGS)
     foreign = tmp_path / 'holiday_photos'
     foreign.mkdir()
     (foreign / 'keep.txt').write_text('precious')
     (foreign / 'meta.json').write_text('{"generator": "someone else"}')
-    with pytest.raises(FileExistsError, match='not deleting'):
+    with pytest.raises(CommandError, match='not deleting'):
         tool.main([str(foreign), '--force'] + ARGS)
+    # As a command: the message and exit status 2, no traceback.
+    assert run_main(lambda: tool.main([str(foreign), '--force'] + ARGS), 'tool') == 2
+    assert 'tool: error: ' in capsys.readouterr().err
     assert (foreign / 'keep.txt').read_text() == 'precious'
     monkeypatch.undo()
 

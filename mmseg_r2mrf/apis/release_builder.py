@@ -1,4 +1,8 @@
-"""Making a release (weights-only checkpoint, config, index, model card) from a trained model."""
+"""Making a release (weights-only checkpoint, config, index, model card) from a trained model.
+
+It loads the model with :class:`DefocusDetector`, which loads releases with
+:mod:`mmseg_r2mrf.pretrained`: the maker lives here so that the imports go one way.
+"""
 import copy
 import datetime
 import json
@@ -11,10 +15,20 @@ import torch
 from mmengine.config import Config
 
 from ..compat import safe_load_checkpoint
+from ..pretrained.releases import (
+    CARD_SUFFIX,
+    CONFIG_SUFFIX,
+    INDEX_SUFFIX,
+    PRETRAINED_DIR,
+    WEIGHTS_SUFFIX,
+    Release,
+    file_sha256,
+    find_release,
+    release_order,
+)
 from ..utils import atomic_write
 from ..version import __version__
-from .releases import (CARD_SUFFIX, CONFIG_SUFFIX, INDEX_SUFFIX, PRETRAINED_DIR,
-                       WEIGHTS_SUFFIX, Release, file_sha256, find_release, release_order)
+from .defocus_detector import DefocusDetector
 
 #: Largest weights file a release may have: it ships inside the wheel.
 MAX_WEIGHTS_BYTES = 25 * 1000 * 1000
@@ -140,7 +154,6 @@ def make_release(checkpoint: Union[str, Path],
         ValueError: A bad name, an unknown card field or one JSON cannot hold, weights over
             :data:`MAX_WEIGHTS_BYTES`, or a checkpoint that does not fit the config.
     """
-    from ..apis import DefocusDetector  # the apis use this package
     release_order(name)  # ValueError for a bad name
     fields = dict(card_fields or {})
     unknown = sorted(set(fields) - set(CARD_FIELDS))
