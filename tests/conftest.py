@@ -7,8 +7,10 @@ import torch
 
 from tiny_data import REPO_ROOT
 
-# CI has 2 cores; pytest runs the suite in one process.
-torch.set_num_threads(min(2, os.cpu_count() or 1))
+# CI has 2 cores; pytest runs the suite in one process. OMP_NUM_THREADS, where set (e.g. 1 beside
+# a training run), is left to torch.
+if not os.environ.get('OMP_NUM_THREADS'):
+    torch.set_num_threads(min(2, os.cpu_count() or 1))
 
 
 @pytest.fixture(scope='session')
