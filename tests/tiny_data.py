@@ -110,6 +110,13 @@ def load_tool(tool: str):
     return module
 
 
+def exit_status(tool, argv) -> int:
+    """The exit status of ``tool`` (from :func:`load_tool`) run with ``argv`` as its command
+    line does it: expected errors become a message on stderr and a status (``run_main``)."""
+    from mmseg_r2mrf.cli import run_main
+    return run_main(lambda: tool.main(argv), prog=tool.__name__.removeprefix('tools_') + '.py')
+
+
 BN = dict(type='BN', requires_grad=True)
 # R²MRF's preprocessing (ImageNet normalisation, padding to a multiple of 32), from its model base.
 R2MRF_DATA_PREPROCESSOR = Config.fromfile(

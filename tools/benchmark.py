@@ -32,6 +32,7 @@ import argparse
 import json
 import os
 import os.path as osp
+import sys
 import tempfile
 from typing import Dict, Optional, Sequence
 
@@ -51,6 +52,7 @@ from mmseg_r2mrf.analysis import (
     runtime_latency,
     training_cost,
 )
+from mmseg_r2mrf.cli import CommandError, run_main
 
 from mmseg.apis import init_model
 
@@ -132,7 +134,10 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, object]:
     if args.threads:
         torch.set_num_threads(args.threads)
     # Random weights (the costs do not depend on them): no checkpoint, no pretrained file.
-    segmentor = init_model(args.config, device=args.device, cfg_options=args.cfg_options)
+    try:
+        segmentor = init_model(args.config, device=args.device, cfg_options=args.cfg_options)
+    except FileNotFoundError as error:
+        raise CommandError(str(error)) from None
     rows = inference_cost(segmentor, args.shape, args.batch_size, args.device, args.warmup,
                           args.repeat)
     device = _device_name(args.device)
@@ -191,4 +196,4 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, object]:
 
 
 if __name__ == '__main__':
-    main()
+    sys.exit(run_main(main))

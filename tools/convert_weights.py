@@ -36,6 +36,7 @@ import sys
 import torch
 
 import mmseg_r2mrf  # noqa: F401  (compatibility layer first, then mmseg and mmpretrain)
+from mmseg_r2mrf.cli import CommandError, run_main
 from mmseg_r2mrf.models.backbones.weight_conversion import ConversionError, convert
 from mmseg_r2mrf.utils import atomic_write
 
@@ -54,30 +55,26 @@ def parse_args(argv=None) -> argparse.Namespace:
 def main(argv=None) -> int:
     args = parse_args(argv)
     if not osp.isfile(args.src):
-        print(f'error: {args.src}: no such file', file=sys.stderr)
-        return 2
+        raise CommandError(f'{args.src}: no such file')
     if osp.exists(args.dst) and not args.force:
-        print(f'error: {args.dst} exists; pass --force to overwrite it', file=sys.stderr)
-        return 2
+        raise CommandError(f'{args.dst} exists; pass --force to overwrite it')
     try:
         # Plain tensors only: a pickled model object is refused, nothing in it is run.
         state_dict = torch.load(args.src, map_location='cpu', weights_only=True)
     except Exception as error:  # noqa: BLE001  (torch raises several types here)
-        print(f'error: {args.src}: cannot be read as a state_dict ({type(error).__name__}: '
-              f'{str(error).splitlines()[0] if str(error) else ""}). Save the model with '
-              'torch.save(model.state_dict(), path).', file=sys.stderr)
-        return 2
+        first_line = str(error).splitlines()[0] if str(error) else ''
+        raise CommandError(f'{args.src}: cannot be read as a state_dict '
+                           f'({type(error).__name__}: {first_line}). Save the model with '
+                           'torch.save(model.state_dict(), path).') from None
     if isinstance(state_dict, dict) and isinstance(state_dict.get('state_dict'), dict):
         state_dict = state_dict['state_dict']
     if not isinstance(state_dict, dict) or not all(
             isinstance(v, torch.Tensor) for v in state_dict.values()):
-        print(f'error: {args.src}: not a state_dict of tensors', file=sys.stderr)
-        return 2
+        raise CommandError(f'{args.src}: not a state_dict of tensors')
     try:
         converted, backbone, family = convert(state_dict)
     except ConversionError as error:
-        print(f'error: {args.src}: {error}', file=sys.stderr)
-        return 2
+        raise CommandError(f'{args.src}: {error}') from None
     out_dir = osp.dirname(osp.abspath(args.dst))
     os.makedirs(out_dir, exist_ok=True)
     meta = dict(source=osp.basename(args.src), family=family, converter='convert_weights.py')
@@ -91,4 +88,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(run_main(main))

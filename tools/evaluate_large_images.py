@@ -27,6 +27,7 @@ from mmengine.registry import init_default_scope
 import mmseg_r2mrf  # noqa: F401  (compatibility layer first, then the registries)
 from mmseg_r2mrf.apis import DefocusDetector
 from mmseg_r2mrf.apis.evaluate import evaluate_large_image_strategies, format_metric_rows
+from mmseg_r2mrf.cli import CommandError, run_main
 from mmseg_r2mrf.pretrained import ReleaseIntegrityError, ReleaseNotFoundError
 from mmseg_r2mrf.utils import mim_path
 
@@ -77,8 +78,7 @@ def main(argv=None) -> int:
         dataset = DATASETS.build(dataset_cfg)
     except (FileNotFoundError, ValueError, ReleaseNotFoundError,
             ReleaseIntegrityError) as error:
-        print(f'evaluate_large_images: {error}', file=sys.stderr)
-        return 2
+        raise CommandError(str(error)) from None
     detector.slide_above = args.slide_above or detector.long_side
     rows = evaluate_large_image_strategies(detector, dataset)
     labels = {'resize': f'resize (longer side {detector.long_side} px)',
@@ -91,4 +91,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(run_main(main))

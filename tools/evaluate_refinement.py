@@ -20,6 +20,7 @@ from mmengine.registry import init_default_scope
 import mmseg_r2mrf  # noqa: F401  (compatibility layer first, then the registries)
 from mmseg_r2mrf.apis import DefocusDetector
 from mmseg_r2mrf.apis.evaluate import evaluate_predictor, format_metric_rows
+from mmseg_r2mrf.cli import run_main
 
 from mmseg.registry import DATASETS
 
@@ -65,4 +66,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(run_main(main))

@@ -26,6 +26,7 @@ import sys
 
 import mmseg_r2mrf  # noqa: F401  (compatibility layer first, then the registries)
 from mmseg_r2mrf.apis import DefocusDetector
+from mmseg_r2mrf.cli import CommandError, StepFailed, run_main
 from mmseg_r2mrf.deploy import DEFAULT_OPSET, OnnxExportError, export_detector
 from mmseg_r2mrf.pretrained import ReleaseIntegrityError, ReleaseNotFoundError
 
@@ -77,13 +78,11 @@ def main(argv=None) -> int:
             detector = DefocusDetector(args.config, args.checkpoint, **options)
     except (FileNotFoundError, ValueError, pickle.UnpicklingError, ReleaseNotFoundError,
             ReleaseIntegrityError) as error:
-        print(f'export_onnx: {error}', file=sys.stderr)
-        return 2
+        raise CommandError(str(error)) from None
     try:
         report = export_detector(detector, args.out, opset=args.opset)
     except OnnxExportError as error:
-        print(f'export_onnx: {error}; nothing written', file=sys.stderr)
-        return 1
+        raise StepFailed(f'{error}; nothing written') from None
     sizes = ', '.join(f'{size} {diff:.2e}' for size, diff in
                       report['max_abs_diff_by_size'].items())
     print(f'Wrote {args.out} (opset {args.opset}). ONNX Runtime vs PyTorch, largest '
@@ -92,4 +91,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(run_main(main))

@@ -37,6 +37,8 @@ import cv2
 import numpy as np
 import torch
 
+from mmseg_r2mrf.cli import CommandError, run_main
+
 #: Shi et al.'s images are about 640 px on the longer side, most of them 640 x 480 or smaller.
 SHI_IMAGE_SIZE = (480, 640)
 #: The paper's model, under the configs folder.
@@ -254,10 +256,9 @@ def _device_description(device: str) -> str:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parse_args(argv)
     if args.device == 'cuda' and not torch.cuda.is_available():
-        print(f'gpu_check: CUDA is not available (torch {torch.__version__}, built for CUDA '
-              f'{torch.version.cuda or "none"}): this check needs an NVIDIA GPU and its driver',
-              file=sys.stderr)
-        return 2
+        raise CommandError(f'CUDA is not available (torch {torch.__version__}, built for CUDA '
+                           f'{torch.version.cuda or "none"}): this check needs an NVIDIA GPU '
+                           'and its driver')
     from mmengine.config import Config
 
     from mmseg_r2mrf.utils import mim_path
@@ -307,4 +308,4 @@ def measure(work_dir: str, cfg, args: argparse.Namespace) -> Dict[str, object]:
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(run_main(main))

@@ -63,6 +63,7 @@ from tqdm import tqdm
 
 import mmseg_r2mrf  # noqa: F401  (compatibility layer first, then the registries)
 from mmseg_r2mrf.apis import SUMMARY_FIELDS, DefocusDetector, summarize_blur_map
+from mmseg_r2mrf.cli import CommandError, StepFailed, run_main
 from mmseg_r2mrf.datasets.defocus_dataset import IMAGE_SUFFIXES
 from mmseg_r2mrf.structures import blur_map_to_uint8
 from mmseg_r2mrf.utils import atomic_write
@@ -73,8 +74,6 @@ IMAGE_EXTENSIONS = IMAGE_SUFFIXES + ('.webp', )
 OUTPUT_SUFFIXES = {'map': '', 'mask': '_mask', 'overlay': '_overlay'}
 SUMMARY_FORMATS = ('.csv', '.json')
 CHECKPOINT_EXTENSIONS = ('.pth', '.pt', '.ckpt')
-#: Exit status of a bad argument or input (nothing written), and of a failed write.
-EXIT_BAD_INPUT, EXIT_WRITE_FAILED = 2, 1
 #: What a bad input, config, checkpoint or release raises (InputError is a ValueError; an
 #: unsafe checkpoint is an UnpicklingError; CUDA asked for without CUDA a RuntimeError).
 INPUT_ERRORS = (ValueError, FileNotFoundError, RuntimeError, pickle.UnpicklingError)
@@ -368,21 +367,18 @@ def main(argv=None) -> int:
         detector = build_detector(args)
         check_images(detector, images)
     except INPUT_ERRORS as error:
-        print(f'error: {error}', file=sys.stderr)
-        return EXIT_BAD_INPUT
+        raise CommandError(str(error)) from None
     except OSError as error:  # e.g. a full disk: mmengine copies a config to a temporary file
-        print(f'error: cannot load the model: {error}', file=sys.stderr)
-        return EXIT_WRITE_FAILED
+        raise StepFailed(f'cannot load the model: {error}') from None
     try:
         predict_and_write(detector, images, plans, args)
     except (OSError, ValueError) as error:  # OutputError; an image changed since its check
-        print(f'error: {error}; the outputs written before it are complete (rerun with '
-              '--force once it is fixed)', file=sys.stderr)
-        return EXIT_WRITE_FAILED
+        raise StepFailed(f'{error}; the outputs written before it are complete (rerun with '
+                         '--force once it is fixed)') from None
     print(f'{len(images)} image(s) -> {args.out_dir}'
           + (f', summary {args.summary}' if args.summary else ''))
     return 0
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(run_main(main))

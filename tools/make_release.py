@@ -22,6 +22,7 @@ import sys
 
 import mmseg_r2mrf  # noqa: F401  (compatibility layer first, then the registries)
 from mmseg_r2mrf.apis import CARD_FIELDS, make_release
+from mmseg_r2mrf.cli import CommandError, run_main
 from mmseg_r2mrf.pretrained import PRETRAINED_DIR
 
 
@@ -63,8 +64,7 @@ def main(argv=None) -> int:
         release = make_release(args.checkpoint, args.config, args.name, args.out_dir,
                                card_fields=fields, force=args.force)
     except (ValueError, OSError, pickle.UnpicklingError) as error:  # FileExistsError is one
-        print(f'error: {error}', file=sys.stderr)
-        return 2
+        raise CommandError(str(error)) from None
     print(f'release {release.name}:')
     for path in (release.weights, release.config, release.card):
         print(f'  {path}')
@@ -77,4 +77,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(run_main(main))

@@ -18,6 +18,7 @@ import numpy as np
 import mmseg_r2mrf  # noqa: F401  (compatibility layer first, then the registries)
 from mmseg_r2mrf.apis import DefocusDetector
 from mmseg_r2mrf.baselines import LaplacianEnergyBaseline
+from mmseg_r2mrf.cli import run_main
 from mmseg_r2mrf.visualization import save_prediction_sheet
 
 
@@ -64,4 +65,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(run_main(main))

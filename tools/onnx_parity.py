@@ -29,6 +29,7 @@ import torch
 import mmseg_r2mrf  # noqa: F401  (compatibility layer first, then the registries)
 from mmseg_r2mrf.analysis import random_weights_detector, synthetic_photo
 from mmseg_r2mrf.apis import DefocusDetector
+from mmseg_r2mrf.cli import CommandError, StepFailed, run_main
 from mmseg_r2mrf.deploy import PARITY_TOLERANCE, OnnxExportError, detector_parity, export_detector
 from mmseg_r2mrf.pretrained import ReleaseIntegrityError, ReleaseNotFoundError
 
@@ -131,14 +132,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 detector = build()
             except (FileNotFoundError, ValueError, ReleaseNotFoundError,
                     ReleaseIntegrityError) as error:
-                print(f'onnx_parity: {name}: {error}', file=sys.stderr)
-                return 2
+                raise CommandError(f'{name}: {error}') from None
             try:
                 rows.append(check_model(name, detector, export_path(export_folder, name),
                                         args.sizes, args.large))
             except OnnxExportError as error:
-                print(f'onnx_parity: {name}: {error}', file=sys.stderr)
-                return 1
+                raise StepFailed(f'{name}: {error}') from None
             print(f'{name}: done in {rows[-1]["export_seconds"]:.0f} s', flush=True)
     table = format_rows(rows, args.large)
     print(table)
@@ -150,4 +149,4 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(run_main(main))

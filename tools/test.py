@@ -9,12 +9,20 @@ Example::
     python tools/test.py configs/r2mrf/r2mrf_resnext101_shi.py work_dirs/shi/iter_6000.pth
 """
 import argparse
+import sys
 
 from mmengine.config import DictAction
 from mmengine.runner import Runner
 
 import mmseg_r2mrf  # noqa: F401  (compatibility layer first, then the registries)
-from mmseg_r2mrf.cli import load_config, require_checkpoint_fit, set_local_rank
+from mmseg_r2mrf.cli import (
+    RUN_INPUT_ERRORS,
+    CommandError,
+    load_config,
+    require_checkpoint_fit,
+    run_main,
+    set_local_rank,
+)
 from mmseg_r2mrf.evaluation import DefocusMetric
 
 
@@ -62,6 +70,13 @@ def _evaluator_cfgs(evaluator):
 
 def main() -> None:
     args = parse_args()
+    try:
+        run_test(args)
+    except RUN_INPUT_ERRORS as error:
+        raise CommandError(str(error)) from None
+
+
+def run_test(args: argparse.Namespace) -> None:
     cfg = load_config(args.config, args.launcher, args.cfg_options, args.work_dir)
     cfg.load_from = args.checkpoint
     require_checkpoint_fit(cfg, args.allow_partial)
@@ -91,4 +106,4 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-    main()
+    sys.exit(run_main(main))

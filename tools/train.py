@@ -5,12 +5,21 @@ Example::
     python tools/train.py configs/r2mrf/r2mrf_resnext101_shi.py --work-dir work_dirs/shi
 """
 import argparse
+import sys
 
 from mmengine.config import DictAction
 from mmengine.runner import Runner
 
 import mmseg_r2mrf  # noqa: F401  (compatibility layer first, then the registries)
-from mmseg_r2mrf.cli import enable_amp, load_config, require_checkpoint_fit, set_local_rank
+from mmseg_r2mrf.cli import (
+    RUN_INPUT_ERRORS,
+    CommandError,
+    enable_amp,
+    load_config,
+    require_checkpoint_fit,
+    run_main,
+    set_local_rank,
+)
 from mmseg_r2mrf.compat import find_resumable_checkpoint
 
 from mmseg.registry import RUNNERS
@@ -41,6 +50,13 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> None:
     args = parse_args()
+    try:
+        run_training(args)
+    except RUN_INPUT_ERRORS as error:
+        raise CommandError(str(error)) from None
+
+
+def run_training(args: argparse.Namespace) -> None:
     cfg = load_config(args.config, args.launcher, args.cfg_options, args.work_dir)
 
     if args.amp:
@@ -56,4 +72,4 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-    main()
+    sys.exit(run_main(main))

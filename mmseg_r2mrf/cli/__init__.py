@@ -20,10 +20,17 @@ from .jobs import (
     run_tool,
     train_and_test,
 )
-from .launch import enable_amp, load_config, require_checkpoint_fit, set_local_rank
+from .launch import (
+    RUN_INPUT_ERRORS,
+    enable_amp,
+    load_config,
+    require_checkpoint_fit,
+    set_local_rank,
+)
 
 __all__ = [
-    'CommandError', 'DEMO_CONFIG', 'MAIN_JOB_CONFIG', 'SYNTHETIC_DATA_ROOT', 'StepFailed',
+    'RUN_INPUT_ERRORS', 'CommandError', 'DEMO_CONFIG', 'MAIN_JOB_CONFIG',
+    'SYNTHETIC_DATA_ROOT', 'StepFailed',
     'data_root_options', 'enable_amp', 'load_config', 'new_work_dir', 'newest',
     'require_checkpoint_fit', 'run_main', 'run_tool', 'set_local_rank', 'train_and_test'
 ]

@@ -8,6 +8,13 @@ import torch
 from mmengine.config import Config
 from mmengine.logging import print_log
 
+from ..compat import CheckpointMismatchError, CheckpointReadError, UnsafeCheckpointError
+
+#: What a bad config, checkpoint or data path raises in a training or test run: reported by
+#: tools/train.py and tools/test.py as a message and exit status 2, not a traceback.
+RUN_INPUT_ERRORS = (FileNotFoundError, CheckpointMismatchError, CheckpointReadError,
+                    UnsafeCheckpointError)
+
 
 def load_config(config: str,
                 launcher: str = 'none',

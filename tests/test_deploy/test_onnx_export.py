@@ -14,7 +14,7 @@ import pytest
 from mmseg_r2mrf.apis import DefocusDetector, OnnxDefocusDetector
 from mmseg_r2mrf.deploy import ExportableDefocusModel
 
-from tiny_data import REPO_ROOT, load_tool, textured_image
+from tiny_data import REPO_ROOT, exit_status, load_tool, textured_image
 
 
 @pytest.fixture(scope='module')
@@ -146,8 +146,8 @@ def test_infer_with_onnx_on_a_folder(exported, tiny, tmp_path):
     assert len(rows) == 2
     corrupt = tmp_path / 'broken.onnx'
     corrupt.write_bytes(b'garbage')
-    assert infer.main([str(folder), '--out-dir', str(tmp_path / 'o2'), '--onnx',
-                       str(corrupt)]) == 2
+    assert exit_status(infer, [str(folder), '--out-dir', str(tmp_path / 'o2'), '--onnx',
+                               str(corrupt)]) == 2
     assert not (tmp_path / 'o2').exists()
     with pytest.raises(SystemExit):
         infer.main([*tiny, str(folder), '--out-dir', str(tmp_path / 'o3'), '--onnx', exported])

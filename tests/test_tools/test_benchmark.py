@@ -7,6 +7,7 @@ from mmengine.config import Config
 
 import mmseg_r2mrf  # noqa: F401  (mmcv-lite fallback before mmseg)
 from mmseg_r2mrf.analysis import inference_cost, peak_memory_bytes
+from mmseg_r2mrf.cli import CommandError
 from mmseg_r2mrf.engine import cpu_supports_bf16
 
 from mmseg.apis import init_model
@@ -83,7 +84,7 @@ def test_bad_arguments(tool, tiny_config):
     if not torch.cuda.is_available():
         with pytest.raises(SystemExit):
             tool.parse_args([tiny_config, '--device', 'cuda'])
-    with pytest.raises(FileNotFoundError, match='no_such.py'):
+    with pytest.raises(CommandError, match='no_such.py'):
         tool.main(['no_such.py', '--repeat', '1', '--warmup', '0'])
 
 

@@ -17,7 +17,7 @@ from mmseg_r2mrf.models.backbones.weight_conversion import convert
 
 from mmseg.models.backbones import ResNet, ResNeXt
 
-from tiny_data import load_tool, randomise_bn, run_tool
+from tiny_data import exit_status, load_tool, randomise_bn, run_tool
 
 
 @pytest.fixture(scope='module')
@@ -140,7 +140,7 @@ def test_refuses_to_overwrite_without_force(tool, capsys, tmp_path):
     src = _save(torchvision.models.resnet18(), tmp_path / 'resnet18.pth')
     dst = tmp_path / 'out.pth'
     dst.write_bytes(b'user data')
-    assert tool.main([src, str(dst)]) == 2
+    assert exit_status(tool, [src, str(dst)]) == 2
     assert '--force' in capsys.readouterr().err
     assert dst.read_bytes() == b'user data'
     assert tool.main([src, str(dst), '--force']) == 0
@@ -150,16 +150,16 @@ def test_refuses_to_overwrite_without_force(tool, capsys, tmp_path):
 
 def test_openmmlab_and_foreign_files_are_not_converted(tool, capsys, tmp_path):
     mmpretrain_file = _save(VGG(depth=11), tmp_path / 'mmpretrain_vgg.pth')
-    assert tool.main([mmpretrain_file, str(tmp_path / 'a.pth')]) == 2
+    assert exit_status(tool, [mmpretrain_file, str(tmp_path / 'a.pth')]) == 2
     assert 'loads without conversion' in capsys.readouterr().err
     foreign = _save(torch.nn.Sequential(torch.nn.Linear(2, 2)), tmp_path / 'foreign.pth')
-    assert tool.main([foreign, str(tmp_path / 'b.pth')]) == 2
+    assert exit_status(tool, [foreign, str(tmp_path / 'b.pth')]) == 2
     assert 'not a torchvision' in capsys.readouterr().err
-    assert tool.main([str(tmp_path / 'missing.pth'), str(tmp_path / 'c.pth')]) == 2
+    assert exit_status(tool, [str(tmp_path / 'missing.pth'), str(tmp_path / 'c.pth')]) == 2
     assert 'no such file' in capsys.readouterr().err
     pickled_model = tmp_path / 'model.pth'
     torch.save(torch.nn.Linear(2, 2), pickled_model)  # a whole module: refused, not run
-    assert tool.main([str(pickled_model), str(tmp_path / 'd.pth')]) == 2
+    assert exit_status(tool, [str(pickled_model), str(tmp_path / 'd.pth')]) == 2
     assert 'state_dict' in capsys.readouterr().err
     assert not any(osp.exists(tmp_path / f'{n}.pth') for n in 'abcd')
 

@@ -28,7 +28,7 @@ def test_exits_with_2_and_one_line_without_cuda():
     assert result.returncode == 2
     assert result.stdout == ''
     (line, ) = result.stderr.strip().splitlines()
-    assert line.startswith('gpu_check: CUDA is not available') and 'NVIDIA GPU' in line
+    assert line.startswith('gpu_check.py: error: CUDA is not available') and 'NVIDIA GPU' in line
 
 
 def test_synthetic_set_is_a_shi_layout_with_a_blurred_left_half(tool, tmp_path):

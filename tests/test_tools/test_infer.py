@@ -19,7 +19,7 @@ import mmseg_r2mrf.fileio.image_file as image_file
 from mmseg_r2mrf.apis import DefocusDetector
 from mmseg_r2mrf.pretrained import releases
 
-from tiny_data import REPO_ROOT, load_tool, textured_image
+from tiny_data import REPO_ROOT, exit_status, load_tool, textured_image
 
 TOOL = osp.join(REPO_ROOT, 'tools', 'infer.py')
 
@@ -120,7 +120,7 @@ def test_refuses_to_overwrite_unless_forced(infer, tiny, tmp_path, capsys):
     out_dir.mkdir()
     (out_dir / 'photo.png').write_bytes(b'precious')
     argv = [*tiny, str(tmp_path / 'images'), '--out-dir', str(out_dir)]
-    assert infer.main(argv) == 2
+    assert exit_status(infer, argv) == 2
     assert '--force' in capsys.readouterr().err
     assert os.listdir(out_dir) == ['photo.png']  # nothing else written
     assert (out_dir / 'photo.png').read_bytes() == b'precious'
@@ -131,8 +131,8 @@ def test_refuses_to_overwrite_unless_forced(infer, tiny, tmp_path, capsys):
 def test_outputs_never_overwrite_inputs(infer, tiny, tmp_path, capsys):
     _mixed_folder(tmp_path / 'images')
     before = sorted(os.listdir(tmp_path / 'images'))
-    assert infer.main([*tiny, str(tmp_path / 'images'), '--out-dir', str(tmp_path / 'images'),
-                       '--force']) == 2
+    assert exit_status(infer, [*tiny, str(tmp_path / 'images'), '--out-dir',
+                               str(tmp_path / 'images'), '--force']) == 2
     assert 'input image itself' in capsys.readouterr().err
     assert sorted(os.listdir(tmp_path / 'images')) == before
 
@@ -190,10 +190,11 @@ def test_bad_inputs_write_nothing(infer, tiny, tmp_path, capsys, case):
         open(checkpoint, 'wb').close()
         culprit = f'{checkpoint}: the file is empty'
     out_dir = tmp_path / 'out'
-    assert infer.main([config, checkpoint, *inputs, '--out-dir', str(out_dir), '--binary',
-                       '--overlay', '--summary', str(out_dir / 'summary.csv')]) == 2
+    assert exit_status(infer, [config, checkpoint, *inputs, '--out-dir', str(out_dir),
+                               '--binary', '--overlay', '--summary',
+                               str(out_dir / 'summary.csv')]) == 2
     error = capsys.readouterr().err
-    assert error.startswith('error: ') and culprit in error
+    assert error.startswith('infer.py: error: ') and culprit in error
     assert 'Traceback' not in error
     if case.endswith('tiff'):
         assert '32-bit' in error
@@ -208,7 +209,7 @@ def test_partial_checkpoint_with_allow_partial(infer, tiny, tmp_path, capsys):
     image = str(tmp_path / 'image.png')
     cv2.imwrite(image, textured_image(20, 24))
     argv = [tiny[0], checkpoint, image, '--out-dir', str(tmp_path / 'out')]
-    assert infer.main(argv) == 2
+    assert exit_status(infer, argv) == 2
     assert infer.main(argv + ['--allow-partial']) == 0
     assert os.listdir(tmp_path / 'out') == ['image.png']
 
@@ -292,7 +293,7 @@ def test_summary_obeys_force_and_its_format(infer, tiny, tmp_path, capsys):
     summary.write_text('precious')
     argv = [*tiny, str(tmp_path / 'image.png'), '--out-dir', str(tmp_path / 'out'), '--summary',
             str(summary)]
-    assert infer.main(argv) == 2
+    assert exit_status(infer, argv) == 2
     assert '--force' in capsys.readouterr().err and summary.read_text() == 'precious'
     assert not (tmp_path / 'out').exists()
     assert infer.main(argv + ['--force']) == 0
@@ -328,15 +329,16 @@ def test_released_model_errors(infer, tiny_release, tmp_path, monkeypatch, capsy
     cv2.imwrite(str(tmp_path / 'image.png'), textured_image(20, 24))
     out_dir = tmp_path / 'out'
     monkeypatch.setattr(releases, 'PRETRAINED_DIR', tiny_release)
-    assert infer.main([str(tmp_path / 'image.png'), '--out-dir', str(out_dir), '--pretrained',
-                       'other-v2']) == 2
+    assert exit_status(infer, [str(tmp_path / 'image.png'), '--out-dir', str(out_dir),
+                               '--pretrained', 'other-v2']) == 2
     assert "no released model named 'other-v2'" in capsys.readouterr().err
     empty = tmp_path / 'no_release'
     empty.mkdir()
     monkeypatch.setattr(releases, 'PRETRAINED_DIR', str(empty))
-    assert infer.main([str(tmp_path / 'image.png'), '--out-dir', str(out_dir)]) == 2
+    assert exit_status(infer, [str(tmp_path / 'image.png'), '--out-dir', str(out_dir)]) == 2
     error = capsys.readouterr().err
-    assert error.startswith('error: no released model is installed') and 'Traceback' not in error
+    assert error.startswith('infer.py: error: no released model is installed')
+    assert 'Traceback' not in error
     assert not out_dir.exists()
 
 
