@@ -1,7 +1,7 @@
-# The recipe of the release after r2mrf_effnetlite0_synthetic-v3: v3's weights trained on for
+# The recipe of release r2mrf_effnetlite0_synthetic-v4: v3's weights trained on for
 # 1600 more iterations on another fresh render of the training photographs (seed 2: other
 # scenes, blur radii, apertures and crops of the same 6 photographs), at a lower learning rate:
-#   python tools/make_synthetic_defocus.py data/synthetic_defocus_s2 --seed 2 --num-train 2400
+#   python tools/make_synthetic_defocus.py data/synthetic_defocus_s2 --seed 2 --num-train 1600
 #   python tools/train.py configs/r2mrf/r2mrf_effnetlite0_synthetic-finetune2-release.py --amp
 # The last checkpoint is released; like v1-v3 it is tested on the seed-0 test split
 # (python tools/make_synthetic_defocus.py data/synthetic_defocus):
