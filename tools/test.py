@@ -85,7 +85,7 @@ def run_test(args: argparse.Namespace) -> None:
         enable_visualization(cfg, args)
     if args.tta:
         if 'tta_pipeline' not in cfg or 'tta_model' not in cfg:
-            raise ValueError(f'--tta needs tta_pipeline and tta_model in {args.config}')
+            raise CommandError(f'--tta needs tta_pipeline and tta_model in {args.config}')
         cfg.test_dataloader.dataset.pipeline = cfg.tta_pipeline
         cfg.tta_model.module = cfg.model
         cfg.model = cfg.tta_model

@@ -60,7 +60,10 @@ def run_training(args: argparse.Namespace) -> None:
     cfg = load_config(args.config, args.launcher, args.cfg_options, args.work_dir)
 
     if args.amp:
-        enable_amp(cfg)
+        try:
+            enable_amp(cfg)
+        except ValueError as error:  # an optimizer wrapper that --amp cannot replace
+            raise CommandError(str(error)) from None
     cfg.resume = args.resume
     if args.resume and cfg.get('load_from') is None:
         # Named here, so that every message about it names the file; None starts afresh.

@@ -150,3 +150,12 @@ def test_tta_averages_probabilities_of_one_channel_heads(trained):
         assert tta.min() < 127 or tta.max() > 189
     # The check can fail: the flip changes predictions by more than the tolerance.
     assert largest_flip_effect > 2.5
+
+
+@pytest.mark.parametrize('tool, extra', [('test.py', ['x.pth']), ('train.py', [])])
+def test_a_missing_config_is_a_message_not_a_traceback(tmp_path, tool, extra):
+    missing = str(tmp_path / 'no_such_config.py')
+    result = run_tool(tool, missing, *extra, '--work-dir', str(tmp_path / 'w'))
+    assert result.returncode == 2
+    assert f'{tool}: error: ' in result.stderr and missing in result.stderr
+    assert 'Traceback' not in result.stderr
