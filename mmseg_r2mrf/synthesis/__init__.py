@@ -14,6 +14,7 @@ from .source_photos import (
     PACKAGED_PHOTOS,
     PHOTO_NAMES,
     SourcePhoto,
+    find_sky,
     hash_split,
     load_source_photo,
     load_source_photos,
@@ -47,9 +48,9 @@ __all__ = [
     'PHOTO_NAMES', 'SCENES', 'DefocusSample', 'SceneLayout', 'SourcePhoto',
     'SyntheticDefocusGenerator', 'add_point_lights', 'add_sensor_noise', 'aperture_kernel',
     'boost_highlights', 'check_output_dir', 'circle_of_confusion', 'contact_sheet_picks',
-    'disk_kernel', 'flatten_regions', 'grow_object', 'hash_split', 'is_synthetic_defocus_set',
-    'jpeg_roundtrip', 'linear_to_srgb', 'load_source_photo', 'load_source_photos',
-    'load_user_photos', 'pick_object', 'prepare_photo', 'random_scene_layout', 'receding_plane',
-    'render_layered_defocus', 'split_photos', 'srgb_to_linear',
-    'write_contact_sheet', 'write_synthetic_defocus'
+    'disk_kernel', 'find_sky', 'flatten_regions', 'grow_object', 'hash_split',
+    'is_synthetic_defocus_set', 'jpeg_roundtrip', 'linear_to_srgb', 'load_source_photo',
+    'load_source_photos', 'load_user_photos', 'pick_object', 'prepare_photo',
+    'random_scene_layout', 'receding_plane', 'render_layered_defocus', 'split_photos',
+    'srgb_to_linear', 'write_contact_sheet', 'write_synthetic_defocus'
 ]

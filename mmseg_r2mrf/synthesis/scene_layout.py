@@ -13,6 +13,10 @@ aperture (pixels of blur radius per unit disparity, so that the circle of confus
   towards the near and the far end (sometimes with a subject standing at the focused depth);
 - ``all_sharp``: any layout through an aperture so small that nothing reaches
   ``sharp_radius``; ``all_blurred``: focused nearer (or farther) than everything in view.
+
+In every drawn layout the sky (a flat backdrop along the top, see
+:func:`~.source_photos.find_sky`) lies at the far end of the background and belongs to no
+subject or occluder: it is sharp only where the farthest background is.
 """
 from dataclasses import dataclass
 from typing import Optional, Tuple
@@ -91,6 +95,13 @@ def _subject(rng: np.random.Generator, regions: np.ndarray, objects: Optional[np
     return _object(rng, regions, 'centre', share)
 
 
+def _sky_farthest(disparity: np.ndarray, sky: np.ndarray) -> np.ndarray:
+    """Put the sky at the farthest disparity of the plane behind it: nothing lies beyond it."""
+    if not sky.any() or sky.all():
+        return disparity
+    return np.where(sky, disparity.min(), disparity).astype(np.float32)
+
+
 def random_scene_layout(rng: np.random.Generator,
                         scene: str,
                         regions: np.ndarray,
@@ -99,7 +110,8 @@ def random_scene_layout(rng: np.random.Generator,
                         blurred_radius: float,
                         inner: Tuple[slice, slice],
                         measured: Optional[np.ndarray] = None,
-                        objects: Optional[np.ndarray] = None) -> Optional[SceneLayout]:
+                        objects: Optional[np.ndarray] = None,
+                        sky: Optional[np.ndarray] = None) -> Optional[SceneLayout]:
     """Draw one shot of ``scene`` over a photograph crop.
 
     Args:
@@ -114,6 +126,8 @@ def random_scene_layout(rng: np.random.Generator,
             a drawn one.
         objects (np.ndarray, optional): (H, W) ids of the photograph's whole objects (coarse
             segmentation), from which subjects are mostly chosen.
+        sky (np.ndarray, optional): (H, W) bool, the sky: kept farthest, never a subject or
+            an occluder (ignored with ``measured`` depth, which knows where the sky is).
 
     Returns:
         SceneLayout | None: The shot, or None where the draw is unusable (an empty or
@@ -126,9 +140,11 @@ def random_scene_layout(rng: np.random.Generator,
     no_object = np.zeros(shape, bool)
     if measured is not None:
         return _measured_layout(rng, scene, measured, max_radius, sharp_radius, least_blur)
+    sky = no_object if sky is None else sky
     if scene == 'receding_plane':
         plane = receding_plane(rng, shape, rng.uniform(0.5, 1.0), rng.uniform(0.0, 0.2),
                                'wall' if rng.random() < 0.3 else 'ground')
+        plane = _sky_farthest(plane, sky)
         focus = float(np.quantile(plane[inner], rng.uniform(0.15, 0.85)))
         aperture = _uniform(rng, 3 * blurred_radius, max_radius) / max(
             float(np.abs(plane - focus).max()), 1e-3)
@@ -138,14 +154,16 @@ def random_scene_layout(rng: np.random.Generator,
             if len(near_focus):
                 row, col = near_focus[int(rng.integers(len(near_focus)))]
                 seed = (row + inner[0].start, col + inner[1].start)
-                subject = grow_object(rng, regions, seed, float(rng.uniform(0.05, 0.25)))
+                subject = grow_object(rng, regions, seed,
+                                      float(rng.uniform(0.05, 0.25))) & ~sky
                 plane = np.where(subject, focus, plane).astype(np.float32)
         return SceneLayout(plane, focus, float(aperture), subject, no_object)
 
-    background = _background(rng, shape)
+    background = _sky_farthest(_background(rng, shape), sky)
     if scene == 'background_sharp':
         subject = _subject(rng, regions, objects, inner, (0.1, 0.45)) if rng.random() < 0.6 \
             else _object(rng, regions, 'border', (0.1, 0.45))
+        subject &= ~sky
         if not 0 < subject[inner].mean() < 0.9:
             return None
         focus = float(np.median(background[inner][~subject[inner]]))
@@ -160,7 +178,7 @@ def random_scene_layout(rng: np.random.Generator,
         return SceneLayout(disparity.astype(np.float32), focus, float(aperture), subject,
                            no_object)
 
-    subject = _subject(rng, regions, objects, inner, (0.12, 0.5))
+    subject = _subject(rng, regions, objects, inner, (0.12, 0.5)) & ~sky
     if not 0.03 < subject[inner].mean() < 0.9:
         return None
     near = float(rng.uniform(0.6, 0.85))
@@ -177,15 +195,17 @@ def random_scene_layout(rng: np.random.Generator,
     aperture = min(aperture, max_radius / (near - float(background.min())))
     occluder = no_object
     if scene == 'foreground_blurred':
-        occluder = _object(rng, regions, 'border', (0.08, 0.3))
+        occluder = _object(rng, regions, 'border', (0.08, 0.3)) & ~sky
         if not occluder[inner].any() or not (subject & ~occluder)[inner].mean() > 0.03:
             return None
         occluder_near = near + _log_uniform(rng, least_blur, max_radius) / aperture
+    # The subject's own slant stays well within the depth of field (of the wide-open lens: the
+    # stopped-down one of all_sharp would let the subject reach behind the background).
+    slant_amplitude = float(rng.uniform(0.0, 0.6)) * sharp_radius / aperture
     if scene == 'all_sharp':
         # Stopped down: the farthest background stays below the sharp threshold.
         aperture = float(rng.uniform(0.2, 0.9)) * sharp_radius / (near - float(background.min()))
-    # The subject's own slant stays well within the depth of field.
-    slant = _tilt(rng, subject, float(rng.uniform(0.0, 0.6)) * sharp_radius / aperture)
+    slant = _tilt(rng, subject, slant_amplitude)
     disparity = np.where(subject, near + slant, background)
     if occluder.any():
         disparity = np.where(occluder, occluder_near, disparity)

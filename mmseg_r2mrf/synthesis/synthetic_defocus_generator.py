@@ -5,7 +5,8 @@ is cut from a photograph brought to the benchmarks' scale (longer side ``long_si
 scene layout (:mod:`.scene_layout`: a sharp subject made of the photograph's own regions before
 a defocused background, a defocused foreground spilling over a sharp subject, a defocused object
 before a sharp background, a receding plane, all sharp, all blurred), a random exposure, white
-balance and slight lens softness, sometimes textureless surfaces inside the sharp subject,
+balance and slight lens softness, sometimes textureless surfaces inside the sharp subject
+or a plain backdrop along the top placed farthest (a sky is always farthest),
 highlights raised above 1 in linear light and point lights in the defocused background, then a
 thin-lens circle of confusion, layered blur with an aperture of the
 shot's shape (disc, polygon, cat's eye) composited far to near in linear light (partial
@@ -47,6 +48,8 @@ TRAIN_SCENE_WEIGHTS = (0.34, 0.14, 0.12, 0.18, 0.11, 0.11)
 EVAL_SCENE_WEIGHTS = (0.45, 0.15, 0.15, 0.25, 0.0, 0.0)
 APERTURE_WEIGHTS = (0.5, 0.35, 0.15)
 SPLIT_IDS = dict(train=0, test=1, val=2)
+#: Share of drawn layouts whose top regions become a plain, farthest backdrop.
+BACKDROP_PROBABILITY = 0.2
 META_FILE = 'meta.json'
 GENERATOR_TAG = 'mmseg_r2mrf.synthesis'
 #: The longer side (px) of Shi's and DUT's photographs, at which ``max_radius`` is stated.
@@ -92,6 +95,8 @@ class DefocusSample:
         subject (np.ndarray): (H, W) bool, the scene's main object.
         occluder (np.ndarray): (H, W) bool, the nearer object of ``foreground_blurred``.
         flattened (np.ndarray): (H, W) bool, surfaces made textureless before the lens.
+        backdrop (np.ndarray): (H, W) bool, the sky and any plain backdrop drawn along the
+            top: farthest in the scene.
         lights (np.ndarray): (N, 2) (row, col) of the point lights added.
         settings (dict): Scale, crop, lens and sensor settings (JSON-serialisable).
     """
@@ -108,6 +113,7 @@ class DefocusSample:
     subject: np.ndarray
     occluder: np.ndarray
     flattened: np.ndarray
+    backdrop: np.ndarray
     lights: np.ndarray
     settings: dict = field(default_factory=dict)
 
@@ -209,6 +215,8 @@ class SyntheticDefocusGenerator:
         nearest = functools.partial(cv2.resize, dsize=(out_w, out_h),
                                     interpolation=cv2.INTER_NEAREST)
         regions, objects = nearest(photo.regions), nearest(photo.objects)
+        sky = np.zeros((out_h, out_w), np.uint8) if photo.sky is None else nearest(
+            photo.sky.astype(np.uint8))
         disparity = None if photo.disparity is None else cv2.resize(
             photo.disparity, (out_w, out_h), interpolation=cv2.INTER_LINEAR)
         top = int(rng.integers(0, out_h - self.size + 1))
@@ -221,7 +229,7 @@ class SyntheticDefocusGenerator:
             return padded[top:top + self.size + 2 * margin, left:left + self.size + 2 * margin]
 
         settings = dict(scale=round(scale, 4), long_side=max(out_w, out_h), top=top, left=left)
-        return (cut(image), cut(regions), cut(objects),
+        return (cut(image), cut(regions), cut(objects), cut(sky).astype(bool),
                 None if disparity is None else cut(disparity), margin, max_radius, settings)
 
     def _aperture(self, rng: np.random.Generator):
@@ -263,11 +271,40 @@ class SyntheticDefocusGenerator:
         return flatten_regions(linear, flattened, float(rng.uniform(3, 10)) * scale,
                                float(rng.uniform(0.75, 1.0))), flattened
 
-    def _attempt(self, rng: np.random.Generator, photo: SourcePhoto, scene: str):
-        image, regions, objects, measured, margin, max_radius, settings = self._crop(rng, photo)
+    @staticmethod
+    def _plain_backdrop(rng: np.random.Generator, regions: np.ndarray, sky: np.ndarray,
+                        inner: Tuple[slice, slice]) -> np.ndarray:
+        """Regions along the top of the crop to turn into a plain backdrop (a sky, a wall).
+
+        Few of the packaged photographs show a sky, and a flat region is then blurred in most
+        of what a model sees; plain backdrops drawn over other photographs' tops, placed
+        farthest like a sky, teach that flat is sharp wherever the farthest plane is.
+        """
+        visible = regions[inner]
+        height = visible.shape[0]
+        candidates = []
+        for i in np.unique(visible[0]):
+            rows = np.nonzero((visible == i).any(1))[0]
+            if rows.mean() < 0.4 * height and not sky[inner][visible == i].any():
+                candidates.append(i)
+        if not candidates:
+            return np.zeros(regions.shape, bool)
+        chosen = [i for i in candidates if rng.random() < 0.7] or [rng.choice(candidates)]
+        backdrop = np.isin(regions, chosen)
+        share = backdrop[inner].mean()
+        return backdrop if 0.03 <= share <= 0.45 else np.zeros(regions.shape, bool)
+
+    def _attempt(self, rng: np.random.Generator, photo: SourcePhoto, scene: str,
+                 effects_rng: np.random.Generator):
+        image, regions, objects, sky, measured, margin, max_radius, settings = self._crop(
+            rng, photo)
         inner = (slice(margin, -margin), slice(margin, -margin))
+        backdrop = np.zeros(sky.shape, bool)
+        if measured is None and effects_rng.random() < BACKDROP_PROBABILITY:
+            backdrop = self._plain_backdrop(effects_rng, regions, sky, inner)
         layout = random_scene_layout(rng, scene, regions, max_radius, self.sharp_radius,
-                                     self.blurred_radius, inner, measured, objects)
+                                     self.blurred_radius, inner, measured, objects,
+                                     sky | backdrop)
         if layout is None:
             return None
         linear = srgb_to_linear(image.astype(np.float32) / 255.0)
@@ -280,6 +317,9 @@ class SyntheticDefocusGenerator:
         softness = float(rng.uniform(0.0, 0.4)) if rng.random() < 0.5 else 0.0
         if softness > 0.05:
             linear = cv2.GaussianBlur(linear, (0, 0), softness)
+        if backdrop.any():
+            linear = flatten_regions(linear, backdrop, float(effects_rng.uniform(8, 24)) *
+                                     max_radius / 18.0, float(effects_rng.uniform(0.9, 1.0)))
         coc = circle_of_confusion(layout.disparity, layout.focus, layout.aperture)
         sharp = coc < self.sharp_radius
         flattened = np.zeros(coc.shape, bool)
@@ -324,11 +364,14 @@ class SyntheticDefocusGenerator:
                         exposure=round(exposure, 4), lens_softness=round(softness, 3),
                         highlight_gain=round(gain, 3), point_lights=int(len(lights)),
                         flattened_share=round(float(flattened[inner].mean()), 4),
+                        sky_share=round(float(sky[inner].mean()), 4),
+                        backdrop_share=round(float(backdrop[inner].mean()), 4),
                         shot_noise=shot, read_noise=read, jpeg_quality=quality)
         return dict(image=decoded, jpeg=jpeg, label=label, radius=radius,
                     disparity=layout.disparity[inner], noise=noisy_srgb - clean_srgb,
                     subject=layout.subject[inner], occluder=layout.occluder[inner],
-                    flattened=flattened[inner], lights=lights, settings=settings)
+                    flattened=flattened[inner], backdrop=(sky | backdrop)[inner], lights=lights,
+                    settings=settings)
 
     def sample(self, split: str, index: int, scene: Optional[str] = None) -> DefocusSample:
         """Render sample ``index`` of ``split``; the same arguments give the same sample.
@@ -350,10 +393,13 @@ class SyntheticDefocusGenerator:
             raise ValueError(f'no source photos for the {split} split')
         photo = self.photos[photos[index % len(photos)]]
         rng = np.random.default_rng([self.seed, SPLIT_IDS[split], index])
+        # Effects added later draw from their own stream, so that a sample they leave alone
+        # stays what it was (a generator change is measured on the crops it changes).
+        effects_rng = np.random.default_rng([self.seed, SPLIT_IDS[split], index, 1])
         weights = TRAIN_SCENE_WEIGHTS if split == 'train' else EVAL_SCENE_WEIGHTS
         for _ in range(50):
             kind = scene or SCENES[int(rng.choice(len(SCENES), p=weights))]
-            rendered = self._attempt(rng, photo, kind)
+            rendered = self._attempt(rng, photo, kind, effects_rng)
             if rendered is None:
                 continue
             labelled = rendered['label'][rendered['label'] != IGNORE_INDEX]
@@ -514,6 +560,8 @@ CONTACT_SHEET_EFFECTS = (
      lambda r: min(r['sharp_pixels'], r['blurred_pixels'], r['ignored_pixels'])),
     ('textureless, sharp', lambda r: r['flattened_share'] > 0.05,
      lambda r: r['flattened_share']),
+    ('plain backdrop, farthest', lambda r: r.get('backdrop_share', 0) > 0.05 and min(
+        r['sharp_pixels'], r['blurred_pixels']) > 0, lambda r: r['backdrop_share']),
     ('bokeh (disc)', lambda r: r['aperture_shape'] == 'disc', lambda r: r['point_lights']),
     ('bokeh (polygon)', lambda r: r['aperture_shape'] == 'polygon', lambda r: r['point_lights']),
     ("bokeh (cat's eye)", lambda r: r['aperture_shape'] == 'cat_eye',

@@ -174,9 +174,11 @@ def test_bad_arguments_are_refused(tool, tmp_path, capsys):
 def test_contact_sheet_has_a_row_per_effect():
     from mmseg_r2mrf.synthesis import CONTACT_SHEET_EFFECTS, contact_sheet_picks
     base = dict(split='train', scene='subject_sharp', sharp_pixels=10, blurred_pixels=10,
-                ignored_pixels=0, flattened_share=0.0, aperture_shape='disc', point_lights=0)
+                ignored_pixels=0, flattened_share=0.0, backdrop_share=0.0, aperture_shape='disc',
+                point_lights=0)
     variants = [dict(), dict(scene='foreground_blurred'), dict(scene='background_sharp'),
                 dict(scene='receding_plane', ignored_pixels=5), dict(flattened_share=0.3),
+                dict(backdrop_share=0.2),
                 dict(point_lights=9), dict(aperture_shape='polygon', point_lights=7),
                 dict(aperture_shape='cat_eye', point_lights=5), dict(scene='all_sharp'),
                 dict(scene='all_blurred')]
@@ -185,6 +187,6 @@ def test_contact_sheet_has_a_row_per_effect():
     assert [title for title, _ in picks] == [title for title, _, _ in CONTACT_SHEET_EFFECTS]
     assert len({name for _, name in picks}) == len(picks)  # no sample shown twice
     # The best example of an effect is chosen: the most point lights for bokeh.
-    assert dict(picks)['bokeh (disc)'] == 'train_0005'
+    assert dict(picks)['bokeh (disc)'] == 'train_0006'
     assert contact_sheet_picks(records[:1]) == [('sharp subject, blurred background',
                                                  'train_0000')]
