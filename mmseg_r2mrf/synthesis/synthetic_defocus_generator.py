@@ -299,6 +299,8 @@ class SyntheticDefocusGenerator:
         image, regions, objects, sky, measured, margin, max_radius, settings = self._crop(
             rng, photo)
         inner = (slice(margin, -margin), slice(margin, -margin))
+        if measured is not None:  # measured depth places the sky itself
+            sky = np.zeros(sky.shape, bool)
         backdrop = np.zeros(sky.shape, bool)
         if measured is None and effects_rng.random() < BACKDROP_PROBABILITY:
             backdrop = self._plain_backdrop(effects_rng, regions, sky, inner)
