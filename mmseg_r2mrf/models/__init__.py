@@ -1,1 +1,1 @@
-from . import backbones, decode_heads, necks, segmentors, utils  # noqa: F401
+from . import backbones, decode_heads, losses, necks, segmentors, utils  # noqa: F401

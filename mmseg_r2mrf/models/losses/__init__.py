@@ -1,0 +1,3 @@
+from .boundary_weighted_bce_loss import BoundaryWeightedBCELoss
+
+__all__ = ['BoundaryWeightedBCELoss']
