@@ -7,8 +7,6 @@ from torch import Tensor
 
 from mmseg.registry import MODELS
 
-from ..utils.guided_filter import box_mean
-
 
 @MODELS.register_module()
 class BoundaryWeightedBCELoss(nn.Module):
@@ -44,12 +42,20 @@ class BoundaryWeightedBCELoss(nn.Module):
         self.loss_weight = loss_weight
         self._loss_name = loss_name
 
+    def _window_mean(self, x: Tensor) -> Tensor:
+        """Mean over the window, zeros outside the image: two 1-D passes, as a head computes
+        the loss on every one of its side outputs at the label's full resolution."""
+        size, r = 2 * self.radius + 1, self.radius
+        x = F.avg_pool2d(x, (1, size), stride=1, padding=(0, r), count_include_pad=True)
+        return F.avg_pool2d(x, (size, 1), stride=1, padding=(r, 0), count_include_pad=True)
+
     def pixel_weights(self, label: Tensor, valid: Tensor) -> Tensor:
         """Weights (B, H, W) of a batch's 0/1 ``label`` where ``valid``; 0 where ignored."""
         target = (label == 1).float().unsqueeze(1)
         valid = valid.float().unsqueeze(1)
-        blurred_share = box_mean(target * valid, self.radius) / box_mean(
-            valid, self.radius).clamp_min(1e-6)
+        # A ratio of window means: the share among the labelled pixels in the window.
+        blurred_share = self._window_mean(target * valid) / self._window_mean(valid).clamp_min(
+            1e-6)
         weight = 1 + self.boundary_weight * (blurred_share - target).abs()
         return (weight * valid).squeeze(1)
 
