@@ -10,6 +10,7 @@ from mmseg.models.utils import resize
 from mmseg.registry import MODELS
 from mmseg.utils import ConfigType, OptConfigType, SampleList, add_prefix
 
+from ..losses import BoundaryWeightedBCELoss
 from ..utils import RRM, resize_to
 
 # Train-mode output of the head: the fused map and, per level, the side output of every step.
@@ -294,12 +295,13 @@ class R2MRFHead(BaseDecodeHead):
         binary_sigmoid = self._binary_sigmoid_loss()
         if binary_sigmoid:
             seg_label = self._binary_label(batch_data_samples)
+            border_weights = self._border_weights(seg_label)
         losses: Dict[str, Tensor] = {}
         for prefix, logit, weight in terms:
             # Mixed precision computes the network in bfloat16; its loss stays float32.
             logit = logit.float()
             if binary_sigmoid:
-                term = self._binary_sigmoid_terms(logit, seg_label)
+                term = self._binary_sigmoid_terms(logit, seg_label, border_weights)
             else:
                 term = super().loss_by_feat(logit, batch_data_samples)
                 if prefix != 'fuse' or self.out_channels == 1:
@@ -308,12 +310,17 @@ class R2MRFHead(BaseDecodeHead):
                 {k: v * weight if 'loss' in k else v for k, v in term.items()}, prefix))
         return losses
 
+    def _loss_modules(self) -> List[nn.Module]:
+        """``loss_decode`` as a list."""
+        return (list(self.loss_decode) if isinstance(self.loss_decode, nn.ModuleList) else
+                [self.loss_decode])
+
     def _binary_sigmoid_loss(self) -> bool:
-        """Whether every loss is a sigmoid ``CrossEntropyLoss`` on one output channel."""
-        modules = (self.loss_decode if isinstance(self.loss_decode, nn.ModuleList) else
-                   [self.loss_decode])
+        """Whether every loss is a sigmoid ``CrossEntropyLoss`` or a
+        ``BoundaryWeightedBCELoss`` on one output channel."""
         return self.out_channels == 1 and self.sampler is None and all(
-            isinstance(m, CrossEntropyLoss) and m.use_sigmoid for m in modules)
+            (isinstance(m, CrossEntropyLoss) and m.use_sigmoid)
+            or isinstance(m, BoundaryWeightedBCELoss) for m in self._loss_modules())
 
     def _binary_label(self, batch_data_samples: SampleList) -> Tensor:
         """The batch's labels (B, H, W), checked once for 0/1/ignore only."""
@@ -323,7 +330,18 @@ class R2MRFHead(BaseDecodeHead):
                              f'{self.ignore_index} (ignored), got {seg_label.unique().tolist()}')
         return seg_label
 
-    def _binary_sigmoid_terms(self, logit: Tensor, seg_label: Tensor) -> Dict[str, Tensor]:
+    def _border_weights(self, seg_label: Tensor) -> List[Optional[Tensor]]:
+        """Per loss module, its per-pixel weights of the batch's labels if it has any.
+
+        They depend on the labels only, and a ``BoundaryWeightedBCELoss`` computing them for
+        each of the 31 outputs took as long as the rest of a CPU training step.
+        """
+        return [m.pixel_weights(seg_label, seg_label != self.ignore_index)
+                if isinstance(m, BoundaryWeightedBCELoss) else None
+                for m in self._loss_modules()]
+
+    def _binary_sigmoid_terms(self, logit: Tensor, seg_label: Tensor,
+                              border_weights: List[Optional[Tensor]]) -> Dict[str, Tensor]:
         """The value of ``BaseDecodeHead.loss_by_feat`` for a sigmoid cross-entropy, cheaper.
 
         mmseg's binary cross-entropy checks the labels of every call by boolean indexing and
@@ -334,11 +352,10 @@ class R2MRFHead(BaseDecodeHead):
         """
         logit = resize(logit, size=seg_label.shape[-2:], mode='bilinear',
                        align_corners=self.align_corners).squeeze(1)
-        modules = (self.loss_decode if isinstance(self.loss_decode, nn.ModuleList) else
-                   [self.loss_decode])
         term: Dict[str, Tensor] = {}
-        for module in modules:
-            value = module(logit, seg_label, ignore_index=self.ignore_index)
+        for module, border_weight in zip(self._loss_modules(), border_weights):
+            extra = {} if border_weight is None else dict(border_weight=border_weight)
+            value = module(logit, seg_label, ignore_index=self.ignore_index, **extra)
             term[module.loss_name] = term[module.loss_name] + value \
                 if module.loss_name in term else value
         return term

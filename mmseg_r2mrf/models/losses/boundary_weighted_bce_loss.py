@@ -64,6 +64,7 @@ class BoundaryWeightedBCELoss(nn.Module):
                 label: Tensor,
                 weight: Optional[Tensor] = None,
                 ignore_index: int = 255,
+                border_weight: Optional[Tensor] = None,
                 **kwargs) -> Tensor:
         """Computes the loss.
 
@@ -73,6 +74,9 @@ class BoundaryWeightedBCELoss(nn.Module):
             weight (Tensor, optional): Extra per-pixel weights (B, H, W) (mmseg's
                 ``seg_weight``), multiplied in.
             ignore_index (int): Label of pixels left out. Defaults to 255.
+            border_weight (Tensor, optional): ``pixel_weights`` of this ``label``, when the
+                caller has them already: a head with many outputs for one label computes
+                them once per batch instead of once per output. Computed when None.
 
         Returns:
             Tensor: The scalar loss.
@@ -85,8 +89,8 @@ class BoundaryWeightedBCELoss(nn.Module):
         if cls_score.shape != label.shape:
             raise ValueError(f'logits {tuple(cls_score.shape)} and labels '
                              f'{tuple(label.shape)} differ in shape')
-        valid = label != ignore_index
-        pixel_weight = self.pixel_weights(label, valid)
+        pixel_weight = (self.pixel_weights(label, label != ignore_index)
+                        if border_weight is None else border_weight)
         if weight is not None:
             pixel_weight = pixel_weight * weight
         bce = F.binary_cross_entropy_with_logits(

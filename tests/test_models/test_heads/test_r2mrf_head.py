@@ -201,6 +201,34 @@ def test_sigmoid_loss_equals_the_base_heads_value(avg_non_ignore):
         torch.testing.assert_close(losses[f'{key}.loss_ce'], expected, rtol=1e-6, atol=0)
 
 
+def test_boundary_loss_equals_the_base_heads_value_with_weights_once_per_batch(monkeypatch):
+    """With BoundaryWeightedBCELoss the head computes the label's border weights once per
+    batch, not once per output, and every term keeps BaseDecodeHead.loss_by_feat's value."""
+    from mmseg_r2mrf.models.losses import BoundaryWeightedBCELoss
+
+    from mmseg.models.decode_heads.decode_head import BaseDecodeHead
+    loss_decode = [dict(type='BoundaryWeightedBCELoss', radius=2),
+                   dict(type='CrossEntropyLoss', use_sigmoid=True, loss_weight=0.5)]
+    head = _head(num_levels=2, loss_decode=loss_decode).train()
+    inputs, samples = _inputs(2, 2, [(8, 8), (4, 4)]), _samples(2, (16, 16))
+    fused, sides = head.forward_all(inputs)
+    calls = []
+    original = BoundaryWeightedBCELoss.pixel_weights
+
+    def counted(self, label, valid):
+        calls.append(label.shape)
+        return original(self, label, valid)
+
+    monkeypatch.setattr(BoundaryWeightedBCELoss, 'pixel_weights', counted)
+    losses = head.loss_by_feat((fused, sides), samples)
+    assert len(calls) == 1
+    for key, logit in [('fuse', fused), ('level2_step1', sides[1][0])]:
+        expected = BaseDecodeHead.loss_by_feat(head, logit, samples)
+        for name in ('loss_bwbce', 'loss_ce'):
+            torch.testing.assert_close(losses[f'{key}.{name}'], expected[name], rtol=1e-6,
+                                       atol=0)
+
+
 def test_sigmoid_loss_refuses_labels_above_one():
     head = _head(num_levels=2).train()
     samples = _samples(1, (16, 16))

@@ -63,6 +63,18 @@ def test_ignored_pixels_count_neither_in_the_loss_nor_in_the_weights():
     assert torch.equal(loss(logits, label), loss(wild, label))
 
 
+def test_given_border_weights_are_used_as_the_labels_weights():
+    loss = MODELS.build(dict(type='BoundaryWeightedBCELoss', radius=3))
+    label = _half_label()
+    torch.manual_seed(0)
+    logits = torch.randn(1, 1, 32, 32)
+    weights = loss.pixel_weights(label, label != 255)
+    assert torch.equal(loss(logits, label, border_weight=weights), loss(logits, label))
+    uniform = torch.ones_like(weights)
+    plain = F.binary_cross_entropy_with_logits(logits.squeeze(1), label.float())
+    assert torch.allclose(loss(logits, label, border_weight=uniform), plain, atol=1e-6)
+
+
 def test_bad_input_is_refused():
     with pytest.raises(ValueError, match='boundary_weight'):
         MODELS.build(dict(type='BoundaryWeightedBCELoss', boundary_weight=-1))
@@ -72,7 +84,7 @@ def test_bad_input_is_refused():
 
 
 def test_r2mrf_head_trains_with_it():
-    """Through the head's generic loss path: every term gets the loss's key and a gradient."""
+    """Every term of the head gets the loss's key and a gradient."""
     head = MODELS.build(dict(
         type='R2MRFHead', in_channels=[6] * 5 + [5], channels=4, num_steps=2, num_classes=2,
         out_channels=1, threshold=0.5, norm_cfg=dict(type='BN'),
