@@ -1,23 +1,6 @@
 #!/usr/bin/env bash
 # Distributed training over torchrun, with the arguments of mmseg's dist_train.sh:
 #   bash tools/dist_train.sh CONFIG GPUS [train.py arguments...]
-# NNODES, NODE_RANK, PORT and MASTER_ADDR come from the environment.
+# NNODES, NODE_RANK, PORT and MASTER_ADDR come from the environment (tools/dist_run.sh).
 set -euo pipefail
-CONFIG=$1
-GPUS=$2
-NNODES=${NNODES:-1}
-NODE_RANK=${NODE_RANK:-0}
-PORT=${PORT:-29500}
-MASTER_ADDR=${MASTER_ADDR:-"127.0.0.1"}
-PYTHON=${PYTHON:-python}
-
-PYTHONPATH="$(dirname "$0")/..${PYTHONPATH:+:$PYTHONPATH}" \
-"$PYTHON" -m torch.distributed.run \
-    --nnodes="$NNODES" \
-    --node_rank="$NODE_RANK" \
-    --master_addr="$MASTER_ADDR" \
-    --nproc_per_node="$GPUS" \
-    --master_port="$PORT" \
-    "$(dirname "$0")/train.py" \
-    "$CONFIG" \
-    --launcher pytorch "${@:3}"
+exec bash "$(dirname "$0")/dist_run.sh" train.py "$2" "$1" --launcher pytorch "${@:3}"

@@ -63,7 +63,7 @@ from tqdm import tqdm
 
 import mmseg_r2mrf  # noqa: F401  (compatibility layer first, then the registries)
 from mmseg_r2mrf.apis import SUMMARY_FIELDS, DefocusDetector, summarize_blur_map
-from mmseg_r2mrf.cli import CommandError, StepFailed, run_main
+from mmseg_r2mrf.cli import CommandError, StepFailed, add_allow_partial_argument, run_main
 from mmseg_r2mrf.datasets.defocus_dataset import IMAGE_SUFFIXES
 from mmseg_r2mrf.structures import blur_map_to_uint8
 from mmseg_r2mrf.utils import atomic_write
@@ -130,9 +130,7 @@ def parse_args(argv=None) -> argparse.Namespace:
                         'window is used; 0 = never (default 1024)')
     parser.add_argument('--crop-size', type=int, default=512, help='sliding-window crop')
     parser.add_argument('--stride', type=int, default=384, help='sliding-window stride')
-    parser.add_argument('--allow-partial', action='store_true',
-                        help='load a checkpoint that does not fit the model, with a warning '
-                        '(default: an error listing the missing and mismatched keys)')
+    add_allow_partial_argument(parser)
     parser.add_argument('--force', action='store_true',
                         help='overwrite existing outputs (and the --summary file)')
     args = parser.parse_args(argv)

@@ -11,13 +11,13 @@ Example::
 import argparse
 import sys
 
-from mmengine.config import DictAction
 from mmengine.runner import Runner
 
 import mmseg_r2mrf  # noqa: F401  (compatibility layer first, then the registries)
 from mmseg_r2mrf.cli import (
     RUN_INPUT_ERRORS,
     CommandError,
+    add_run_arguments,
     load_config,
     require_checkpoint_fit,
     run_main,
@@ -37,15 +37,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--show', action='store_true', help='show prediction results')
     parser.add_argument('--show-dir', help='directory where painted images will be saved')
     parser.add_argument('--wait-time', type=float, default=2, help='the interval of show (s)')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
-                        help='override settings of the config, key=value pairs')
-    parser.add_argument('--allow-partial', action='store_true',
-                        help='load a checkpoint that does not fit the model, with a warning '
-                        '(default: an error listing the missing and mismatched keys)')
-    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
-                        default='none', help='job launcher')
+    add_run_arguments(parser)
     parser.add_argument('--tta', action='store_true', help='test time augmentation')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     args = parser.parse_args()
     set_local_rank(args.local_rank)
     return args

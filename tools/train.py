@@ -7,13 +7,13 @@ Example::
 import argparse
 import sys
 
-from mmengine.config import DictAction
 from mmengine.runner import Runner
 
 import mmseg_r2mrf  # noqa: F401  (compatibility layer first, then the registries)
 from mmseg_r2mrf.cli import (
     RUN_INPUT_ERRORS,
     CommandError,
+    add_run_arguments,
     enable_amp,
     load_config,
     require_checkpoint_fit,
@@ -35,14 +35,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--amp', action='store_true', default=False,
                         help='mixed precision: float16 on CUDA, bfloat16 autocast on CPUs '
                         'with AVX512-BF16 or AMX (float32 with a warning on other CPUs)')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
-                        help='override settings of the config, key=value pairs')
-    parser.add_argument('--allow-partial', action='store_true',
-                        help='load a checkpoint that does not fit the model, with a warning '
-                        '(default: an error listing the missing and mismatched keys)')
-    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
-                        default='none', help='job launcher')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    add_run_arguments(parser)
     args = parser.parse_args()
     set_local_rank(args.local_rank)
     return args

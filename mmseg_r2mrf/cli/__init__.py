@@ -22,6 +22,8 @@ from .jobs import (
 )
 from .launch import (
     RUN_INPUT_ERRORS,
+    add_allow_partial_argument,
+    add_run_arguments,
     enable_amp,
     load_config,
     require_checkpoint_fit,
@@ -31,6 +33,7 @@ from .launch import (
 __all__ = [
     'RUN_INPUT_ERRORS', 'CommandError', 'DEMO_CONFIG', 'MAIN_JOB_CONFIG',
     'SYNTHETIC_DATA_ROOT', 'StepFailed',
-    'data_root_options', 'enable_amp', 'load_config', 'new_work_dir', 'newest',
+    'add_allow_partial_argument', 'add_run_arguments', 'data_root_options', 'enable_amp',
+    'load_config', 'new_work_dir', 'newest',
     'require_checkpoint_fit', 'run_main', 'run_tool', 'set_local_rank', 'train_and_test'
 ]

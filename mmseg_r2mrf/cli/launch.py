@@ -1,11 +1,12 @@
 """What tools/train.py and tools/test.py share: loading a config the way mmseg's tools do."""
+import argparse
 import logging
 import os
 import os.path as osp
 from typing import Optional
 
 import torch
-from mmengine.config import Config
+from mmengine.config import Config, DictAction
 from mmengine.logging import print_log
 
 from ..compat import CheckpointMismatchError, CheckpointReadError, UnsafeCheckpointError
@@ -14,6 +15,24 @@ from ..compat import CheckpointMismatchError, CheckpointReadError, UnsafeCheckpo
 #: tools/train.py and tools/test.py as a message and exit status 2, not a traceback.
 RUN_INPUT_ERRORS = (FileNotFoundError, CheckpointMismatchError, CheckpointReadError,
                     UnsafeCheckpointError)
+
+
+def add_run_arguments(parser: argparse.ArgumentParser) -> None:
+    """Adds the options that tools/train.py and tools/test.py share with mmseg's:
+    ``--cfg-options``, ``--allow-partial``, ``--launcher`` and ``--local-rank``."""
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        help='override settings of the config, key=value pairs')
+    add_allow_partial_argument(parser)
+    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
+                        default='none', help='job launcher')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+
+
+def add_allow_partial_argument(parser: argparse.ArgumentParser) -> None:
+    """Adds ``--allow-partial``: every tool that loads a checkpoint into a config has it."""
+    parser.add_argument('--allow-partial', action='store_true',
+                        help='load a checkpoint that does not fit the model, with a warning '
+                        '(default: an error listing the missing and mismatched keys)')
 
 
 def load_config(config: str,
