@@ -5,8 +5,8 @@
 # iterations), rendered by today's generator:
 #   python tools/make_synthetic_defocus.py data/synthetic_defocus_2400 --num-train 2400
 #   python tools/train.py configs/r2mrf/r2mrf_effnetlite0_synthetic-stride2-bwbce.py --amp
-# About 2.5 h on 2 cores (v5: 2 h 28 min, 2.2 s per iteration): interrupt and continue with --resume. The last
-# checkpoint is the release, tested on the seed-0 test split
+# About 2.5 h on 2 cores (v5: 2 h 28 min, 2.2 s per iteration): interrupt and continue
+# with --resume. The last checkpoint is the release, tested on the seed-0 test split
 # (python tools/test.py <this config> <checkpoint>); the val split is only watched.
 _base_ = './r2mrf_effnetlite0_synthetic2400-release.py'
 model = dict(
