@@ -5,6 +5,7 @@ tools/train.py, validated with DefocusMetric and kept as ``best_maxF_*.pth``; to
 evaluates that checkpoint.
 """
 import copy
+import csv
 import glob
 import json
 import os.path as osp
@@ -108,6 +109,19 @@ def test_metrics_curves_and_predictions_are_written(trained):
     assert sorted(predictions) == [f'{i:03d}.png' for i in range(NUM_IMAGES)]
     for prediction in predictions.values():
         assert prediction.shape == (32, 32) and prediction.dtype == np.uint8
+    # Per-image scores beside the curves, averaging to the logged metrics, and grouped by
+    # tools/analyze_errors.py.
+    per_image = osp.join(log_dir, 'defocus_per_image.csv')
+    with open(per_image, newline='') as file:
+        rows = list(csv.DictReader(file))
+    assert [osp.basename(row['image']) for row in rows] == [f'{i:03d}.png'
+                                                              for i in range(NUM_IMAGES)]
+    for column, key in (('F@maxF', 'maxF'), ('MAE', 'MAE'), ('F@0.5', 'F@0.5')):
+        mean = np.mean([float(row[column]) for row in rows])
+        assert mean == pytest.approx(curves['metrics'][key], abs=1e-9), column
+    report = check(run_tool('analyze_errors.py', per_image, '--worst', '2')).splitlines()
+    assert report[0].startswith(f'{NUM_IMAGES} images: maxF {curves["metrics"]["maxF"]:.4f}')
+    assert len([line for line in report if line.startswith('| 00')]) == 2
 
 
 def plain_probabilities(trained) -> tuple:

@@ -6,6 +6,7 @@ The numbers are those of pysodmetrics 1.6.x (``FmeasureV2`` with ``FmeasureHandl
 addition that pysodmetrics lacks: pixels labelled 255 are left out of every statistic.
 pysodmetrics itself is not needed at run time; the tests compare against it.
 """
+import csv
 import os
 import os.path as osp
 from typing import Dict, List, Optional, Sequence, Tuple
@@ -26,6 +27,8 @@ NUM_LEVELS = 256
 #: Names under which the curves are saved in ``output_dir``.
 CURVES_JSON = 'defocus_curves.json'
 CURVES_PNG = 'defocus_curves.png'
+#: Name of the per-image scores (:func:`per_image_rows`) saved in ``output_dir``.
+PER_IMAGE_CSV = 'defocus_per_image.csv'
 
 
 def safe_divide(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
@@ -138,14 +141,56 @@ def image_statistics(prob: np.ndarray, gt: np.ndarray, positive: str = 'blur') -
         mae=float(np.mean(np.abs(pred - label))))
 
 
+def per_image_scores(stats: Sequence[dict], beta2: float = 0.3) -> Dict[str, np.ndarray]:
+    """The scores of each image, before they are averaged over images.
+
+    ``P = TP / (TP + FP)``, ``R = TP / (TP + FN)``, ``F = (1 + β²)PR / (β²P + R)``,
+    ``IoU = TP / (TP + FP + FN)``, each 0 where its denominator is 0 (so an image without
+    positive pixels has R = F = IoU = 0 at every threshold, as in pysodmetrics).
+
+    Args:
+        stats (Sequence[dict]): Outputs of :func:`image_statistics` (no ``None``).
+        beta2 (float): β².
+
+    Returns:
+        dict[str, np.ndarray]: ``precision``, ``recall``, ``fmeasure`` (N x 256, at thresholds
+        0..255: a pixel is positive when ``floor(255·p) >= threshold``), and per image (N)
+        ``adpF``, ``F@0.5``, ``IoU@0.5`` and ``MAE``.
+    """
+    hist = np.stack([s['hist'] for s in stats])  # N x 2 x 256
+    # Pixels with level >= t, for t = 0..255: reversed cumulative sums.
+    at_least = np.flip(np.cumsum(np.flip(hist, axis=2), axis=2), axis=2)
+    fp, tp = at_least[:, 0], at_least[:, 1]
+    fg = np.array([s['fg'] for s in stats])[:, None]
+    precision = safe_divide(tp, tp + fp)
+    recall = safe_divide(tp, fg)
+
+    def fixed_threshold_scores(prefix: str) -> Tuple[np.ndarray, np.ndarray]:
+        tp_ = np.array([s[f'{prefix}_tp'] for s in stats])
+        fp_ = np.array([s[f'{prefix}_fp'] for s in stats])
+        fn_ = fg[:, 0] - tp_
+        f = f_measure(safe_divide(tp_, tp_ + fp_), safe_divide(tp_, tp_ + fn_), beta2)
+        return f, safe_divide(tp_, tp_ + fp_ + fn_)
+
+    adp_f, _ = fixed_threshold_scores('adp')
+    bin_f, bin_iou = fixed_threshold_scores('bin')
+    return {
+        'precision': precision,
+        'recall': recall,
+        'fmeasure': f_measure(precision, recall, beta2),
+        'adpF': adp_f,
+        'F@0.5': bin_f,
+        'IoU@0.5': bin_iou,
+        'MAE': np.array([s['mae'] for s in stats], dtype=np.float64),
+    }
+
+
 def reduce_statistics(stats: Sequence[dict], beta2: float = 0.3) -> Tuple[Dict[str, float],
                                                                           Dict[str, list]]:
     """Reduce per-image statistics to the reported metrics and the mean curves.
 
-    Per image, then averaged over images (pysodmetrics' ``sample_based=True``):
-    ``P = TP / (TP + FP)``, ``R = TP / (TP + FN)``, ``F = (1 + β²)PR / (β²P + R)``,
-    ``IoU = TP / (TP + FP + FN)``, each 0 where its denominator is 0 (so an image without
-    positive pixels has R = F = IoU = 0 at every threshold, as in pysodmetrics).
+    Per image (:func:`per_image_scores`), then averaged over images (pysodmetrics'
+    ``sample_based=True``):
 
     * ``maxF`` / ``meanF``: max / mean over the 256 thresholds of the mean F curve.
     * ``adpF``: mean of the per-image F at the adaptive threshold.
@@ -165,37 +210,42 @@ def reduce_statistics(stats: Sequence[dict], beta2: float = 0.3) -> Tuple[Dict[s
     """
     if len(stats) == 0:
         raise ValueError('reduce_statistics needs the statistics of at least one image')
-    hist = np.stack([s['hist'] for s in stats])  # N x 2 x 256
-    # Pixels with level >= t, for t = 0..255: reversed cumulative sums.
-    at_least = np.flip(np.cumsum(np.flip(hist, axis=2), axis=2), axis=2)
-    fp, tp = at_least[:, 0], at_least[:, 1]
-    fg = np.array([s['fg'] for s in stats])[:, None]
-    precision = safe_divide(tp, tp + fp)
-    recall = safe_divide(tp, fg)
-    fmeasure = f_measure(precision, recall, beta2)
-    mean_p, mean_r, mean_f = precision.mean(0), recall.mean(0), fmeasure.mean(0)
-
-    def fixed_threshold_scores(prefix: str) -> Tuple[np.ndarray, np.ndarray]:
-        tp_ = np.array([s[f'{prefix}_tp'] for s in stats])
-        fp_ = np.array([s[f'{prefix}_fp'] for s in stats])
-        fn_ = fg[:, 0] - tp_
-        f = f_measure(safe_divide(tp_, tp_ + fp_), safe_divide(tp_, tp_ + fn_), beta2)
-        return f, safe_divide(tp_, tp_ + fp_ + fn_)
-
-    adp_f, _ = fixed_threshold_scores('adp')
-    bin_f, bin_iou = fixed_threshold_scores('bin')
+    scores = per_image_scores(stats, beta2)
+    mean_p, mean_r, mean_f = (scores[key].mean(0) for key in ('precision', 'recall', 'fmeasure'))
     metrics = {
-        'MAE': float(np.mean(np.array([s['mae'] for s in stats], dtype=np.float64))),
+        'MAE': float(scores['MAE'].mean()),
         'maxF': float(mean_f.max()),
         'meanF': float(mean_f.mean()),
-        'adpF': float(adp_f.mean()),
-        'F@0.5': float(bin_f.mean()),
-        'IoU@0.5': float(bin_iou.mean()),
+        'adpF': float(scores['adpF'].mean()),
+        'F@0.5': float(scores['F@0.5'].mean()),
+        'IoU@0.5': float(scores['IoU@0.5'].mean()),
         'maxF_meanPR': float(f_measure(mean_p, mean_r, beta2).max()),
     }
     curves = dict(threshold=list(range(NUM_LEVELS)), precision=mean_p.tolist(),
                   recall=mean_r.tolist(), fmeasure=mean_f.tolist())
     return metrics, curves
+
+
+def per_image_rows(names: Sequence[str], stats: Sequence[dict],
+                   beta2: float = 0.3) -> List[Dict[str, object]]:
+    """One row per image, to find which images a model gets wrong.
+
+    ``F@maxF`` is the image's F at the threshold where the mean F curve peaks, so these values
+    average to the reported ``maxF``, as ``MAE`` and ``F@0.5`` average to theirs.
+
+    Args:
+        names (Sequence[str]): Image paths, in the order of ``stats``.
+        stats (Sequence[dict]): Outputs of :func:`image_statistics` (no ``None``), at least one.
+        beta2 (float): β².
+
+    Returns:
+        list[dict]: ``image``, ``MAE``, ``F@maxF``, ``F@0.5``, ``IoU@0.5`` per image.
+    """
+    scores = per_image_scores(stats, beta2)
+    best = int(np.argmax(scores['fmeasure'].mean(0)))
+    return [{'image': name, 'MAE': float(scores['MAE'][i]),
+             'F@maxF': float(scores['fmeasure'][i, best]), 'F@0.5': float(scores['F@0.5'][i]),
+             'IoU@0.5': float(scores['IoU@0.5'][i])} for i, name in enumerate(names)]
 
 
 @METRICS.register_module()
@@ -219,7 +269,8 @@ class DefocusMetric(BaseMetric):
             levels are ``floor(255·(1 - p))``, not ``255 - floor(255·p)``: the same numbers as
             pysodmetrics given ``1 - p`` and the in-focus mask.
         output_dir (str, optional): Where to save the mean curves and metrics
-            (``defocus_curves.json``) and the PR and F-measure plot (``defocus_curves.png``).
+            (``defocus_curves.json``), the PR and F-measure plot (``defocus_curves.png``) and
+            each image's scores (``defocus_per_image.csv``, :func:`per_image_rows`).
             ``tools/test.py`` sets it to the run's log folder.
         prediction_dir (str, optional): Where to save each image's blur probability map as an
             8-bit PNG ``<image stem>.png`` holding :func:`blur_map_to_uint8` of it,
@@ -329,7 +380,8 @@ class DefocusMetric(BaseMetric):
         Raises:
             ValueError: If no image has a valid (not ignored) pixel, naming the images.
         """
-        stats = [r['stats'] for r in results if r['stats'] is not None]
+        scored = [r for r in results if r['stats'] is not None]
+        stats = [r['stats'] for r in scored]
         skipped = [r['img_path'] for r in results if r['stats'] is None]
         protocol = (f"positive class '{self.positive}', beta2={self.beta2:g}, "
                     f'{len(stats)} images, {len(skipped)} skipped (no valid pixel)')
@@ -349,6 +401,7 @@ class DefocusMetric(BaseMetric):
                   + ', '.join(f'{k}: {v:.4f}' for k, v in metrics.items()), logger='current')
         if self.output_dir is not None:
             self._save_curves(metrics, curves, len(stats), len(skipped))
+            self._save_per_image([r['img_path'] for r in scored], stats)
         return metrics
 
     def _save_curves(self, metrics: dict, curves: dict, num_images: int,
@@ -364,5 +417,19 @@ class DefocusMetric(BaseMetric):
         plot_curves([result], png_path)
         print_log(f'DefocusMetric: curves saved to {json_path} and {png_path}', logger='current')
 
+    def _save_per_image(self, names: List[str], stats: List[dict]) -> None:
+        path = osp.join(self.output_dir, PER_IMAGE_CSV)
+        self._check_writable(path, '<per-image scores>')
+        rows = per_image_rows(names, stats, self.beta2)
+        with open(path, 'w', newline='') as file:
+            writer = csv.DictWriter(file, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+        print_log(f'DefocusMetric: per-image scores saved to {path} '
+                  '(tools/analyze_errors.py groups them)', logger='current')
 
-__all__ = ['CURVES_JSON', 'CURVES_PNG', 'DefocusMetric', 'blur_map_to_uint8', 'blur_probability']
+
+__all__ = [
+    'CURVES_JSON', 'CURVES_PNG', 'PER_IMAGE_CSV', 'DefocusMetric', 'blur_map_to_uint8',
+    'blur_probability', 'per_image_rows', 'per_image_scores'
+]

@@ -1,4 +1,5 @@
 """DefocusMetric against the reference library, pysodmetrics 1.6.x (normalize=False)."""
+import csv
 import json
 import os.path as osp
 import warnings
@@ -314,3 +315,22 @@ def test_output_dir_refuses_to_replace_existing_curves(tmp_path):
     with pytest.raises(FileExistsError, match='defocus_curves.json exists'):
         run_metric(*[[x] for x in random_case(rng, (4, 4))], output_dir=str(tmp_path))
     assert (tmp_path / 'defocus_curves.json').read_text() == '{}'
+
+
+def test_per_image_scores_are_pysodmetrics_per_image_and_average_to_the_metrics(tmp_path):
+    rng = np.random.default_rng(11)
+    cases = [structured_case(rng, (24, 40)), random_case(rng, (16, 16), ignore=0.2),
+             random_case(rng, (9, 13), positive_rate=0.2)]
+    probs, gts = [c[0] for c in cases], [c[1] for c in cases]
+    ours = run_metric(probs, gts, output_dir=str(tmp_path))
+    with open(tmp_path / 'defocus_per_image.csv', newline='') as file:
+        rows = list(csv.DictReader(file))
+    assert [row['image'] for row in rows] == [f'/data/{i:03d}.jpg' for i in range(3)]
+    best = int(np.argmax(reference(probs, gts)['fmeasure']))
+    for row, prob, gt in zip(rows, probs, gts):
+        alone = reference([prob], [gt])
+        assert float(row['F@maxF']) == pytest.approx(alone['fmeasure'][best], abs=TOL)
+        assert float(row['MAE']) == pytest.approx(alone['metrics']['MAE'], abs=TOL)
+        assert float(row['F@0.5']) == pytest.approx(alone['metrics']['F@0.5'], abs=TOL)
+    for column, key in (('F@maxF', 'maxF'), ('MAE', 'MAE'), ('IoU@0.5', 'IoU@0.5')):
+        assert np.mean([float(row[column]) for row in rows]) == pytest.approx(ours[key], abs=TOL)
