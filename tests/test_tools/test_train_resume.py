@@ -122,3 +122,33 @@ def test_fallback_message_without_native_bfloat16(mmengine_log):
     cfg = Config.fromfile(TINY_CONFIG)
     assert enable_amp(cfg, cuda_available=False, cpu_bf16=False) is None
     assert 'no native bfloat16' in mmengine_log.text
+
+
+def test_ema_run_resumes_exactly_and_saves_the_averaged_weights(runs, tmp_path):
+    # The EMA recipe (configs/r2mrf/*-ema.py): mmengine's EMAHook beside the project's hooks.
+    config = tmp_path / 'tiny_ema.py'
+    config.write_text(f'_base_ = [{TINY_CONFIG!r}]\n'
+                      "custom_hooks = _base_.custom_hooks + [dict(type='EMAHook', "
+                      "momentum=0.5, priority='ABOVE_NORMAL')]\n")
+    straight, resumed = tmp_path / 'straight', tmp_path / 'resumed'
+    steps = [(straight, [], []), (resumed, [], ['train_cfg.max_iters=2']),
+             (resumed, ['--resume'], [])]
+    for work_dir, flags, overrides in steps:
+        result = run_tool('train.py', str(config), '--work-dir', str(work_dir), *flags,
+                          '--cfg-options', *tiny_data_options(runs['data_root']), *overrides)
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    a = safe_load_checkpoint(str(straight / 'iter_4.pth'))
+    b = safe_load_checkpoint(str(resumed / 'iter_4.pth'))
+    for name in ('state_dict', 'ema_state_dict'):
+        assert a[name].keys() == b[name].keys()
+        for key, value in a[name].items():
+            torch.testing.assert_close(b[name][key], value, rtol=0, atol=1e-6,
+                                       msg=f'{name} {key} differs after resume')
+    # The average does not steer training: the raw weights (kept as ema_state_dict) are those
+    # of the same run without EMA, and state_dict, what tools/test.py loads, is the average.
+    plain = safe_load_checkpoint(str(runs['straight'] / 'iter_4.pth'))['state_dict']
+    raw, averaged = a['ema_state_dict'], a['state_dict']
+    for key, value in plain.items():
+        torch.testing.assert_close(raw[f'module.{key}'], value, rtol=0, atol=1e-6)
+    assert any(not torch.equal(averaged[k], v) for k, v in plain.items()
+               if v.is_floating_point()), 'the checkpoint holds the raw weights, not the average'
