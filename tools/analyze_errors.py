@@ -4,7 +4,8 @@
 (``image, MAE, F@maxF, F@0.5, IoU@0.5``; ``F@maxF`` is the image's F at the threshold of the
 reported maxF, so the column averages to maxF). This tool prints, as Markdown, the images
 with the lowest F and, for a synthetic set (its generator's ``meta.json``), the scores grouped
-by scene layout, source photograph or any other field the generator records per crop.
+by scene layout, source photograph or any other field the generator records per crop (a numeric
+field such as ``sky_share`` or ``max_radius`` in ``--bins`` quantile ranges).
 "Points missed" is the sum of ``1 - F@maxF`` over a group's images: how much of the gap between
 maxF and 1 the group holds (divide by the number of images for the share of maxF).
 
@@ -37,6 +38,9 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument('--meta', help="a synthetic set's meta.json, to group by its fields")
     parser.add_argument('--by', nargs='+', default=['scene', 'photo'],
                         help='meta.json sample fields to group by (default: scene photo)')
+    parser.add_argument('--bins', type=int, default=4,
+                        help='numeric fields with more distinct values are grouped in this '
+                        'many quantile ranges (default 4)')
     parser.add_argument('--worst', type=int, default=10,
                         help='how many of the lowest-F images to list (default 10; 0: none)')
     return parser.parse_args(argv)
@@ -93,14 +97,28 @@ def read_meta(path: str, rows: Sequence[dict]) -> Dict[str, dict]:
     return meta
 
 
-def group_table(rows: Sequence[dict], meta: Dict[str, dict], field: str) -> str:
+def group_labels(values: Sequence[object], bins: int) -> List[str]:
+    """A group name per value: the value itself, or for a numeric field with more than ``bins``
+    distinct values (a blur radius, a sky share) the quantile range it falls in."""
+    numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
+    if not numeric or len(set(values)) <= bins:
+        return [str(v) for v in values]
+    edges = np.unique(np.quantile(np.asarray(values, dtype=float), np.linspace(0, 1, bins + 1)))
+    # Right-open ranges, the last one closed: every value, the maximum included, has one.
+    index = np.clip(np.searchsorted(edges, values, side='right') - 1, 0, len(edges) - 2)
+    return [f'{edges[i]:.4g} to {edges[i + 1]:.4g}' for i in index]
+
+
+def group_table(rows: Sequence[dict], meta: Dict[str, dict], field: str, bins: int = 4) -> str:
     """Markdown table of the rows grouped by one meta.json field, most points missed first."""
-    groups = defaultdict(list)
     for row in rows:
         if field not in meta[row['image']]:
             raise CommandError(f'the generator recorded no {field!r} for {row["image"]}; '
                                f'fields: {", ".join(sorted(meta[row["image"]]))}')
-        groups[str(meta[row['image']][field])].append(row)
+    groups = defaultdict(list)
+    labels = group_labels([meta[row['image']][field] for row in rows], bins)
+    for row, label in zip(rows, labels):
+        groups[label].append(row)
     lines = [f'| {field} | images | mean F@maxF | points missed | MAE |',
              '| --- | ---: | ---: | ---: | ---: |']
     summary = []
@@ -138,13 +156,15 @@ def main(argv: Optional[List[str]] = None) -> str:
     args = parse_args(argv)
     if args.worst < 0:
         raise CommandError(f'--worst must be 0 or more, got {args.worst}')
+    if args.bins < 1:
+        raise CommandError(f'--bins must be 1 or more, got {args.bins}')
     rows = read_scores(args.scores)
     meta = read_meta(args.meta, rows) if args.meta else None
     f = np.array([r['F@maxF'] for r in rows])
     parts = [f'{len(rows)} images: maxF {f.mean():.4f} (points missed {np.sum(1 - f):.2f}), '
              f'MAE {np.mean([r["MAE"] for r in rows]):.4f}']
     if meta is not None:
-        parts += [group_table(rows, meta, field) for field in args.by]
+        parts += [group_table(rows, meta, field, args.bins) for field in args.by]
     if args.worst:
         parts.append(worst_table(rows, meta, args.by, args.worst))
     report = '\n\n'.join(parts)

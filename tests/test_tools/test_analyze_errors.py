@@ -25,8 +25,9 @@ def write_inputs(tmp_path, rows=ROWS, meta_rows=ROWS):
         for name, _, _, f, mae in rows:
             writer.writerow([f'/data/image/{name}.jpg', mae, f, f, f])
     meta = tmp_path / 'meta.json'
-    meta.write_text(json.dumps(dict(samples=[dict(name=name, scene=scene, photo=photo)
-                                             for name, scene, photo, _, _ in meta_rows])))
+    meta.write_text(json.dumps(dict(samples=[
+        dict(name=name, scene=scene, photo=photo, max_radius=float(index + 1))
+        for index, (name, scene, photo, _, _) in enumerate(meta_rows)])))
     return str(scores), str(meta)
 
 
@@ -50,6 +51,18 @@ def test_groups_by_scene_and_photo_with_points_missed(tmp_path):
     worst = table_rows(report, 'image')
     assert list(worst) == ['test_0001_b.jpg', 'test_0003_d.jpg']
     assert worst['test_0001_b.jpg'] == ['background_sharp', 'china', '0.300', '0.4000']
+
+
+def test_numeric_fields_are_grouped_in_quantile_ranges(tmp_path):
+    scores, meta = write_inputs(tmp_path)
+    radii = table_rows(analyze_errors.main([scores, '--meta', meta, '--by', 'max_radius',
+                                            '--bins', '2', '--worst', '0']), 'max_radius')
+    # Radii 1, 2 | 3, 4 (the maximum in the last, closed range).
+    assert radii == {'1 to 2.5': ['2', '0.600', '0.80', '0.2250'],
+                     '2.5 to 4': ['2', '0.900', '0.20', '0.0550']}
+    few = table_rows(analyze_errors.main([scores, '--meta', meta, '--by', 'max_radius',
+                                          '--worst', '0']), 'max_radius')
+    assert sorted(few) == ['1.0', '2.0', '3.0', '4.0']  # no more values than --bins: as they are
 
 
 def test_without_meta_lists_the_worst_images_only(tmp_path):
