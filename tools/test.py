@@ -18,6 +18,7 @@ from mmseg_r2mrf.cli import (
     RUN_INPUT_ERRORS,
     CommandError,
     add_run_arguments,
+    end_distributed,
     load_config,
     require_checkpoint_fit,
     run_main,
@@ -96,6 +97,7 @@ def run_test(args: argparse.Namespace) -> None:
         if isinstance(metric, DefocusMetric) and metric.output_dir is None:
             metric.output_dir = runner.log_dir
     runner.test()
+    end_distributed()
 
 
 if __name__ == '__main__':

@@ -15,6 +15,7 @@ from mmseg_r2mrf.cli import (
     CommandError,
     add_run_arguments,
     enable_amp,
+    end_distributed,
     load_config,
     require_checkpoint_fit,
     run_main,
@@ -65,6 +66,7 @@ def run_training(args: argparse.Namespace) -> None:
 
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
     runner.train()
+    end_distributed()
 
 
 if __name__ == '__main__':

@@ -25,6 +25,7 @@ from .launch import (
     add_allow_partial_argument,
     add_run_arguments,
     enable_amp,
+    end_distributed,
     load_config,
     require_checkpoint_fit,
     set_local_rank,
@@ -34,6 +35,6 @@ __all__ = [
     'RUN_INPUT_ERRORS', 'CommandError', 'DEMO_CONFIG', 'MAIN_JOB_CONFIG',
     'SYNTHETIC_DATA_ROOT', 'StepFailed',
     'add_allow_partial_argument', 'add_run_arguments', 'data_root_options', 'enable_amp',
-    'load_config', 'new_work_dir', 'newest',
+    'end_distributed', 'load_config', 'new_work_dir', 'newest',
     'require_checkpoint_fit', 'run_main', 'run_tool', 'set_local_rank', 'train_and_test'
 ]

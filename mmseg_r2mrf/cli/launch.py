@@ -144,3 +144,16 @@ def require_checkpoint_fit(cfg: Config, allow_partial: bool = False) -> None:
 def set_local_rank(local_rank: int) -> None:
     """Export LOCAL_RANK for launchers that pass ``--local-rank`` instead of the variable."""
     os.environ.setdefault('LOCAL_RANK', str(local_rank))
+
+
+def end_distributed() -> None:
+    """Destroy the default process group of a finished distributed run (no-op otherwise).
+
+    Without it the process exits with the group alive, and Gloo's worker threads can abort the
+    interpreter while it shuts down ("terminate called without an active exception", SIGABRT):
+    a run that finished its work then fails now and then (seen once in CI with
+    ``tools/dist_test.sh``, 2026-12-07). PyTorch's documentation asks every process to call
+    ``destroy_process_group`` at the end.
+    """
+    if torch.distributed.is_available() and torch.distributed.is_initialized():
+        torch.distributed.destroy_process_group()
