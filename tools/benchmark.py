@@ -18,7 +18,9 @@ Training rows (``--train``, ``mmseg_r2mrf.analysis.training_cost``): seconds per
 ONNX Runtime rows (``--onnx MODEL.onnx``, ``mmseg_r2mrf.analysis.runtime_comparison``): the
 latency of one uint8 image to blur probability (preprocessing included) in PyTorch and in ONNX
 Runtime, interleaved, with the same ``--threads``; the file is one of ``tools/export_onnx.py``
-for the same architecture (its weights do not matter).
+for the same architecture. The costs do not depend on the weights, so the model has its random
+initial ones unless ``--checkpoint FILE`` loads the exported ones (weights only, checked to fit
+the config): then the table's ``max abs diff`` column is also a parity check of the file.
 
 Example::
 
@@ -26,12 +28,14 @@ Example::
     python tools/benchmark.py configs/r2mrf/r2mrf_effnetlite0_synthetic.py --train --threads 2
     python tools/benchmark.py CONFIG --device cuda --repeat 50 --out cost.json
     python tools/benchmark.py CONFIG --onnx model.onnx --shape 768 1024 --threads 2
+    python tools/benchmark.py CONFIG --checkpoint CKPT --onnx model.onnx   # with parity
     python tools/benchmark.py CONFIG --photo 3000 4000 --threads 2   # a 12-megapixel photo
 """
 import argparse
 import json
 import os
 import os.path as osp
+import pickle
 import sys
 import tempfile
 from typing import Dict, Optional, Sequence
@@ -52,6 +56,7 @@ from mmseg_r2mrf.analysis import (
     runtime_latency,
     training_cost,
 )
+from mmseg_r2mrf.apis import DefocusDetector
 from mmseg_r2mrf.cli import CommandError, run_main
 
 from mmseg.apis import init_model
@@ -62,6 +67,9 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
                                      'segmentor (backbone, neck + head, whole model), and with '
                                      '--train seconds per training iteration')
     parser.add_argument('config', help='config file')
+    parser.add_argument('--checkpoint', metavar='FILE',
+                        help='weights to time instead of the random initial ones (the costs do '
+                        'not depend on them; with --onnx the diff column becomes a parity check)')
     parser.add_argument('--shape', type=int, nargs='+', default=[320, 320],
                         help='input size: H W (or one number for a square); default 320 320')
     parser.add_argument('--batch-size', type=int, default=1, help='images per forward pass')
@@ -114,6 +122,8 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         parser.error('--photo times the CPU detector; leave --device at cpu')
     if args.photo and min(args.photo) < 32:
         parser.error(f'--photo takes H W of at least 32 pixels, got {args.photo}')
+    if args.checkpoint and not osp.isfile(args.checkpoint):
+        parser.error(f'--checkpoint {args.checkpoint}: no such file')
     if args.onnx and not osp.isfile(args.onnx):
         parser.error(f'--onnx {args.onnx}: no such file')
     if args.onnx and args.device != 'cpu':
@@ -133,10 +143,16 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, object]:
     args = parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
-    # Random weights (the costs do not depend on them): no checkpoint, no pretrained file.
+    # Random weights unless --checkpoint (the costs do not depend on them).
     try:
-        segmentor = init_model(args.config, device=args.device, cfg_options=args.cfg_options)
-    except FileNotFoundError as error:
+        if args.checkpoint:
+            segmentor = DefocusDetector(args.config, args.checkpoint, device=args.device,
+                                        cfg_options=args.cfg_options).model
+        else:
+            segmentor = init_model(args.config, device=args.device,
+                                   cfg_options=args.cfg_options)
+    except (FileNotFoundError, ValueError, pickle.UnpicklingError) as error:
+        # ValueError: weights that do not fit the config; UnpicklingError: an unsafe file.
         raise CommandError(str(error)) from None
     rows = inference_cost(segmentor, args.shape, args.batch_size, args.device, args.warmup,
                           args.repeat)
@@ -144,8 +160,8 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, object]:
     print(f'{args.config}: input {args.batch_size}x3x{args.shape[0]}x{args.shape[1]}, '
           f'{device}, median of {args.repeat} runs after {args.warmup} warm-up runs')
     print(format_inference_rows(rows))
-    result = dict(config=args.config, shape=list(args.shape), batch_size=args.batch_size,
-                  device=device, rows=rows)
+    result = dict(config=args.config, checkpoint=args.checkpoint, shape=list(args.shape),
+                  batch_size=args.batch_size, device=device, rows=rows)
 
     if args.onnx:
         onnx_rows = runtime_latency(segmentor, args.onnx, args.shape, args.warmup, args.repeat,
@@ -157,8 +173,9 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, object]:
 
     if args.photo:
         with tempfile.TemporaryDirectory(prefix='benchmark_') as folder:
-            detector = random_weights_detector(args.config, folder,
-                                               cfg_options=args.cfg_options)
+            detector = DefocusDetector(args.config, args.checkpoint,
+                                       cfg_options=args.cfg_options) if args.checkpoint \
+                else random_weights_detector(args.config, folder, cfg_options=args.cfg_options)
             photo_rows = photo_cost(detector, args.photo, args.photo_modes, args.repeat,
                                     min(args.warmup, 1))
         print(f'\nOne {args.photo[0]}x{args.photo[1]} JPEG photograph '

@@ -102,5 +102,6 @@ def format_runtime_rows(rows: List[Dict[str, object]]) -> str:
         # tools/benchmark.py builds the config with random weights; a trained export differs.
         lines.append('\n(max abs diff above 1e-4: the file holds other weights than the '
                      'PyTorch model timed here, e.g. trained ones against random ones; '
-                     'tools/onnx_parity.py compares the same weights)')
+                     'tools/benchmark.py --checkpoint or tools/onnx_parity.py compares the '
+                     'same weights)')
     return '\n'.join(lines)

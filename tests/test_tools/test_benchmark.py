@@ -129,8 +129,30 @@ def test_onnx_runtime_beside_pytorch(tool, tiny, tmp_path, capsys):
     assert rows[0]['max_abs_diff'] == 0.0 and rows[1]['max_abs_diff'] > 0
     printed = capsys.readouterr().out
     assert '| ONNX Runtime |' in printed and 'speed-up over PyTorch' in printed
+    assert 'benchmark.py --checkpoint' in printed
     with pytest.raises(SystemExit):
         tool.parse_args([config, '--onnx', str(tmp_path / 'missing.onnx')])
+
+
+def test_checkpoint_times_the_exported_weights_so_the_onnx_rows_are_a_parity_check(
+        tool, tiny, tmp_path, capsys):
+    config, checkpoint = tiny
+    onnx_path = str(tmp_path / 'tiny.onnx')
+    assert load_tool('export_onnx').main([*tiny, onnx_path]) == 0
+    result = tool.main([config, '--checkpoint', checkpoint, '--shape', '40', '56', '--repeat',
+                        '1', '--warmup', '0', '--threads', '1', '--onnx', onnx_path])
+    assert result['checkpoint'] == checkpoint
+    assert result['onnx_rows'][1]['max_abs_diff'] <= 1e-4
+    assert 'other weights' not in capsys.readouterr().out
+
+
+def test_checkpoint_errors_name_the_file(tool, tiny, tiny_config, tmp_path):
+    config, checkpoint = tiny
+    with pytest.raises(SystemExit):
+        tool.parse_args([config, '--checkpoint', str(tmp_path / 'missing.pth')])
+    # The tiny detector's weights do not fit the tiny R²MRF model of another config.
+    with pytest.raises(CommandError, match=checkpoint.replace('.', r'\.')):
+        tool.main([tiny_config, '--checkpoint', checkpoint, '--repeat', '1', '--warmup', '0'])
 
 
 def test_onnx_runtime_rows_match_when_the_weights_are_the_same(tiny, tmp_path):
