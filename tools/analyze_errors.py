@@ -8,12 +8,16 @@ by scene layout, source photograph or any other field the generator records per 
 field such as ``sky_share`` or ``max_radius`` in ``--bins`` quantile ranges).
 "Points missed" is the sum of ``1 - F@maxF`` over a group's images: how much of the gap between
 maxF and 1 the group holds (divide by the number of images for the share of maxF).
+``--baseline OTHER.csv`` (another model's scores on the same images) adds which images a change
+helped or hurt: the counts and the images whose F changed most. Each file's ``F@maxF`` is at its
+own model's maxF threshold, so the changes sum to the difference of the two maxF.
 
 Example::
 
     python tools/test.py CONFIG CHECKPOINT --work-dir work_dirs/test
     python tools/analyze_errors.py work_dirs/test/20261207_010000/defocus_per_image.csv \\
         --meta data/synthetic_defocus_2400/meta.json --by scene photo --worst 8
+    python tools/analyze_errors.py NEW/defocus_per_image.csv --baseline OLD/defocus_per_image.csv
 """
 import argparse
 import csv
@@ -43,6 +47,12 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
                         'many quantile ranges (default 4)')
     parser.add_argument('--worst', type=int, default=10,
                         help='how many of the lowest-F images to list (default 10; 0: none)')
+    parser.add_argument('--baseline', metavar='OTHER.csv',
+                        help="another model's defocus_per_image.csv on the same images: list "
+                        'the images whose F changed most')
+    parser.add_argument('--changes', type=int, default=10,
+                        help='with --baseline, how many of the largest changes to list '
+                        '(default 10)')
     return parser.parse_args(argv)
 
 
@@ -144,6 +154,42 @@ def worst_table(rows: Sequence[dict], meta: Optional[Dict[str, dict]], fields: S
     return '\n'.join(lines)
 
 
+def change_table(rows: Sequence[dict], baseline_rows: Sequence[dict], count: int,
+                 tolerance: float = 0.005) -> str:
+    """How each image's F@maxF and MAE changed from a baseline model's, largest changes first.
+
+    Args:
+        rows (Sequence[dict]): This model's scores.
+        baseline_rows (Sequence[dict]): The baseline's scores on the same images.
+        count (int): How many images to list.
+        tolerance (float): F changes up to this size count as unchanged.
+
+    Raises:
+        CommandError: The two files do not score the same images.
+    """
+    baseline = {row['image']: row for row in baseline_rows}
+    if set(baseline) != {row['image'] for row in rows}:
+        missing = sorted({row['image'] for row in rows} ^ set(baseline))
+        raise CommandError(f'the baseline scores other images ({len(missing)} not in both, '
+                           f'e.g. {missing[0]}): compare scores of the same test split')
+    change = np.array([row['F@maxF'] - baseline[row['image']]['F@maxF'] for row in rows])
+    base_f = np.mean([row['F@maxF'] for row in baseline_rows])
+    base_mae = np.mean([row['MAE'] for row in baseline_rows])
+    lines = [f'Against the baseline (maxF {base_f:.4f}, MAE {base_mae:.4f}): maxF '
+             f'{change.mean():+.4f}, {int(np.sum(change > tolerance))} images better, '
+             f'{int(np.sum(change < -tolerance))} worse (F changed by more than {tolerance})',
+             '',
+             '| image | baseline F@maxF | F@maxF | change | baseline MAE | MAE |',
+             '| --- | ---: | ---: | ---: | ---: | ---: |']
+    for index in np.argsort(-np.abs(change), kind='stable')[:count]:
+        row = rows[index]
+        old = baseline[row['image']]
+        lines.append(f'| {osp.basename(row["image"])} | {old["F@maxF"]:.3f} | '
+                     f'{row["F@maxF"]:.3f} | {change[index]:+.3f} | {old["MAE"]:.4f} | '
+                     f'{row["MAE"]:.4f} |')
+    return '\n'.join(lines)
+
+
 def main(argv: Optional[List[str]] = None) -> str:
     """Run the tool.
 
@@ -158,6 +204,8 @@ def main(argv: Optional[List[str]] = None) -> str:
         raise CommandError(f'--worst must be 0 or more, got {args.worst}')
     if args.bins < 1:
         raise CommandError(f'--bins must be 1 or more, got {args.bins}')
+    if args.changes < 1:
+        raise CommandError(f'--changes must be 1 or more, got {args.changes}')
     rows = read_scores(args.scores)
     meta = read_meta(args.meta, rows) if args.meta else None
     f = np.array([r['F@maxF'] for r in rows])
@@ -167,6 +215,8 @@ def main(argv: Optional[List[str]] = None) -> str:
         parts += [group_table(rows, meta, field, args.bins) for field in args.by]
     if args.worst:
         parts.append(worst_table(rows, meta, args.by, args.worst))
+    if args.baseline:
+        parts.append(change_table(rows, read_scores(args.baseline), args.changes))
     report = '\n\n'.join(parts)
     print(report)
     return report

@@ -72,6 +72,34 @@ def test_without_meta_lists_the_worst_images_only(tmp_path):
     assert list(table_rows(report, 'image')) == ['test_0001_b.jpg']
 
 
+def test_baseline_lists_the_largest_changes_per_image(tmp_path):
+    (tmp_path / 'new').mkdir()
+    (tmp_path / 'old').mkdir()
+    # The new model wins 0.5 on b, loses 0.2 on d, leaves a and c as they were.
+    new_rows = [ROWS[0], (*ROWS[1][:3], 0.8, 0.10), ROWS[2], (*ROWS[3][:3], 0.6, 0.20)]
+    scores, _ = write_inputs(tmp_path / 'new', rows=new_rows)
+    baseline, _ = write_inputs(tmp_path / 'old')
+    report = analyze_errors.main([scores, '--baseline', baseline, '--worst', '0',
+                                  '--changes', '2'])
+    assert ('Against the baseline (maxF 0.7500, MAE 0.1400): maxF +0.0750, 1 images better, '
+            '1 worse') in report
+    changes = table_rows(report, 'image')
+    assert list(changes) == ['test_0001_b.jpg', 'test_0003_d.jpg']  # largest |change| first
+    assert changes['test_0001_b.jpg'] == ['0.300', '0.800', '+0.500', '0.4000', '0.1000']
+    assert changes['test_0003_d.jpg'] == ['0.800', '0.600', '-0.200', '0.1000', '0.2000']
+
+
+def test_baseline_of_other_images_is_refused(tmp_path):
+    (tmp_path / 'new').mkdir()
+    (tmp_path / 'old').mkdir()
+    scores, _ = write_inputs(tmp_path / 'new')
+    baseline, _ = write_inputs(tmp_path / 'old', rows=ROWS[:3])
+    with pytest.raises(CommandError, match='1 not in both, e.g. /data/image/test_0003_d.jpg'):
+        analyze_errors.main([scores, '--baseline', baseline])
+    with pytest.raises(CommandError, match='--changes must be 1 or more'):
+        analyze_errors.main([scores, '--baseline', scores, '--changes', '0'])
+
+
 @pytest.mark.parametrize('case, match', [
     ('missing', 'no such file'),
     ('column', 'no column F@maxF'),
