@@ -28,9 +28,12 @@ from mmseg_r2mrf.cli import CommandError, run_main
 from mmseg_r2mrf.synthesis import (
     PACKAGED_PHOTOS,
     PHOTO_NAMES,
+    SCENES,
+    TRAIN_SCENE_WEIGHTS,
     SyntheticDefocusGenerator,
     check_output_dir,
     load_user_photos,
+    scene_weights,
     split_photos,
     write_synthetic_defocus,
 )
@@ -61,6 +64,11 @@ def parse_args(argv=None) -> argparse.Namespace:
             f'--{split}-photos', nargs='+', metavar='PHOTO',
             help=f'photographs of the {split} split (names, file names or paths; default: '
             'packaged photos by a fixed table, yours by a hash of their name)')
+    defaults = ' '.join(f'{kind}={weight}' for kind, weight in zip(SCENES, TRAIN_SCENE_WEIGHTS))
+    parser.add_argument('--train-scene-weights', nargs='+', default=[], metavar='SCENE=W',
+                        help='relative frequency of scene kinds in the training split, e.g. '
+                        'background_sharp=0.3 all_blurred=0; kinds not named keep their '
+                        f'default ({defaults}); validation and test keep their own mixture')
     parser.add_argument('--workers', type=int, default=min(2, os.cpu_count() or 1),
                         help='processes (default: up to 2)')
     parser.add_argument('--force', '--overwrite', dest='force', action='store_true',
@@ -83,6 +91,18 @@ def parse_args(argv=None) -> argparse.Namespace:
     for folder in args.photos:
         if not osp.isdir(folder):
             parser.error(f'--photos {folder}: no such folder')
+    overrides = {}
+    for item in args.train_scene_weights:
+        kind, _, weight = item.partition('=')
+        try:
+            overrides[kind] = float(weight)
+        except ValueError:
+            parser.error(f'--train-scene-weights takes SCENE=WEIGHT, got {item!r}')
+    try:
+        scene_weights(overrides)
+    except ValueError as error:
+        parser.error(f'--train-scene-weights: {error}')
+    args.train_scene_weights = overrides
     return args
 
 
@@ -111,7 +131,7 @@ def main(argv=None) -> None:
     generator = SyntheticDefocusGenerator(
         size=args.size, seed=args.seed, train_photos=splits['train'],
         val_photos=splits['val'], test_photos=splits['test'], long_side=args.long_side,
-        photos=photos)
+        train_scene_weights=args.train_scene_weights, photos=photos)
     for split, names in splits.items():
         print(f'{split}: {len(names)} photographs ({", ".join(names[:8])}'
               f'{", ..." if len(names) > 8 else ""})')

@@ -26,11 +26,13 @@ from .synthetic_defocus_generator import (
     BENCHMARK_LONG_SIDE,
     CONTACT_SHEET_EFFECTS,
     GENERATOR_TAG,
+    TRAIN_SCENE_WEIGHTS,
     DefocusSample,
     SyntheticDefocusGenerator,
     check_output_dir,
     contact_sheet_picks,
     is_synthetic_defocus_set,
+    scene_weights,
     write_contact_sheet,
     write_synthetic_defocus,
 )
@@ -45,12 +47,13 @@ from .thin_lens import (
 __all__ = [
     'APERTURE_SHAPES', 'BENCHMARK_LONG_SIDE', 'CONTACT_SHEET_EFFECTS', 'DEFAULT_TEST_PHOTOS',
     'DEFAULT_TRAIN_PHOTOS', 'DEFAULT_VAL_PHOTOS', 'GENERATOR_TAG', 'PACKAGED_PHOTOS',
-    'PHOTO_NAMES', 'SCENES', 'DefocusSample', 'SceneLayout', 'SourcePhoto',
+    'PHOTO_NAMES', 'SCENES', 'TRAIN_SCENE_WEIGHTS', 'DefocusSample', 'SceneLayout', 'SourcePhoto',
     'SyntheticDefocusGenerator', 'add_point_lights', 'add_sensor_noise', 'aperture_kernel',
     'boost_highlights', 'check_output_dir', 'circle_of_confusion', 'contact_sheet_picks',
     'disk_kernel', 'find_sky', 'flatten_regions', 'grow_object', 'hash_split',
     'is_synthetic_defocus_set', 'jpeg_roundtrip', 'linear_to_srgb', 'load_source_photo',
     'load_source_photos', 'load_user_photos', 'pick_object', 'prepare_photo',
-    'random_scene_layout', 'receding_plane', 'render_layered_defocus', 'split_photos',
+    'random_scene_layout', 'receding_plane', 'render_layered_defocus', 'scene_weights',
+    'split_photos',
     'srgb_to_linear', 'write_contact_sheet', 'write_synthetic_defocus'
 ]

@@ -23,7 +23,7 @@ import os
 import os.path as osp
 import shutil
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 import cv2
 import numpy as np
@@ -54,6 +54,28 @@ META_FILE = 'meta.json'
 GENERATOR_TAG = 'mmseg_r2mrf.synthesis'
 #: The longer side (px) of Shi's and DUT's photographs, at which ``max_radius`` is stated.
 BENCHMARK_LONG_SIDE = 640
+
+
+def scene_weights(overrides: Optional[Mapping[str, float]] = None) -> Tuple[float, ...]:
+    """Training scene frequencies: :data:`TRAIN_SCENE_WEIGHTS` with ``overrides`` by kind,
+    normalised to sum to 1, in the order of :data:`~.scene_layout.SCENES`.
+
+    Raises:
+        ValueError: An unknown kind, a negative or non-finite weight, or all weights 0.
+    """
+    if not overrides:
+        return TRAIN_SCENE_WEIGHTS  # as is: renders made before the option stay bit-identical
+    weights = dict(zip(SCENES, TRAIN_SCENE_WEIGHTS))
+    for kind, weight in (overrides or {}).items():
+        if kind not in weights:
+            raise ValueError(f'unknown scene kind {kind!r}; kinds: {", ".join(SCENES)}')
+        if not np.isfinite(weight) or weight < 0:
+            raise ValueError(f'the weight of scene {kind!r} must be a number >= 0, got {weight}')
+        weights[kind] = float(weight)
+    total = sum(weights.values())
+    if total <= 0:
+        raise ValueError('the scene weights are all 0: no training crop could be drawn')
+    return tuple(weights[kind] / total for kind in SCENES)
 
 
 def is_synthetic_defocus_set(path: str) -> bool:
@@ -142,6 +164,11 @@ class SyntheticDefocusGenerator:
             :data:`BENCHMARK_LONG_SIDE`, scaled with the photo's longer side. Defaults to 18.
         min_class_share (float): Least share of each class among labelled pixels of a
             validation or test image. Defaults to 0.1.
+        train_scene_weights (Mapping[str, float], optional): Relative frequencies of scene
+            kinds (:data:`~.scene_layout.SCENES`) in the training split; kinds not named keep
+            their default weight (:data:`TRAIN_SCENE_WEIGHTS`), a weight of 0 leaves a kind
+            out. Validation and test keep theirs, so that renders with other training
+            mixtures are measured on the same crops.
         photos (dict, optional): Prepared :class:`SourcePhoto` by name (the user's photos,
             tests, workers); packaged photos not in it are loaded.
     """
@@ -158,6 +185,7 @@ class SyntheticDefocusGenerator:
                  purity: float = 0.9,
                  max_radius: float = 18.0,
                  min_class_share: float = 0.1,
+                 train_scene_weights: Optional[Mapping[str, float]] = None,
                  photos: Optional[Dict[str, SourcePhoto]] = None) -> None:
         split_photos = dict(train=tuple(train_photos), val=tuple(val_photos),
                             test=tuple(test_photos))
@@ -182,6 +210,7 @@ class SyntheticDefocusGenerator:
         self.purity = purity
         self.max_radius = max_radius
         self.min_class_share = min_class_share
+        self.train_scene_weights = scene_weights(train_scene_weights)
         self.photos = dict(photos) if photos else {}
         missing = [name for names in split_photos.values() for name in names
                    if name not in self.photos]
@@ -197,7 +226,8 @@ class SyntheticDefocusGenerator:
                        self.split_photos.items()},
                     long_side=list(self.long_side), sharp_radius=self.sharp_radius,
                     blurred_radius=self.blurred_radius, purity=self.purity,
-                    max_radius=self.max_radius, min_class_share=self.min_class_share)
+                    max_radius=self.max_radius, min_class_share=self.min_class_share,
+                    train_scene_weights=dict(zip(SCENES, self.train_scene_weights)))
 
     # Rendering ---------------------------------------------------------------------------------
     def _crop(self, rng: np.random.Generator, photo: SourcePhoto):
@@ -398,7 +428,7 @@ class SyntheticDefocusGenerator:
         # Effects added later draw from their own stream, so that a sample they leave alone
         # stays what it was (a generator change is measured on the crops it changes).
         effects_rng = np.random.default_rng([self.seed, SPLIT_IDS[split], index, 1])
-        weights = TRAIN_SCENE_WEIGHTS if split == 'train' else EVAL_SCENE_WEIGHTS
+        weights = self.train_scene_weights if split == 'train' else EVAL_SCENE_WEIGHTS
         for _ in range(50):
             kind = scene or SCENES[int(rng.choice(len(SCENES), p=weights))]
             rendered = self._attempt(rng, photo, kind, effects_rng)

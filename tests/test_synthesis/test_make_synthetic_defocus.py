@@ -171,6 +171,22 @@ def test_bad_arguments_are_refused(tool, tmp_path, capsys):
     assert not (tmp_path / 'syn').exists()
 
 
+def test_train_scene_weights_reach_the_render_and_its_meta(tool, tmp_path, capsys):
+    out = str(tmp_path / 'syn')
+    tool.main([out, '--train-scene-weights', 'receding_plane=1', 'subject_sharp=0',
+               'foreground_blurred=0', 'background_sharp=0', 'all_sharp=0', 'all_blurred=0',
+               *ARGS])
+    meta = json.load(open(osp.join(out, 'meta.json')))
+    assert meta['options']['train_scene_weights']['receding_plane'] == 1.0
+    assert {r['scene'] for r in meta['samples'] if r['split'] == 'train'} == {'receding_plane'}
+    for bad, message in ((['bokeh=1'], "unknown scene kind 'bokeh'"),
+                         (['all_sharp=lots'], "SCENE=WEIGHT, got 'all_sharp=lots'"),
+                         (['all_sharp'], "SCENE=WEIGHT, got 'all_sharp'")):
+        with pytest.raises(SystemExit):
+            tool.parse_args([str(tmp_path / 'other'), '--train-scene-weights', *bad])
+        assert message in capsys.readouterr().err
+
+
 def test_contact_sheet_has_a_row_per_effect():
     from mmseg_r2mrf.synthesis import CONTACT_SHEET_EFFECTS, contact_sheet_picks
     base = dict(split='train', scene='subject_sharp', sharp_pixels=10, blurred_pixels=10,

@@ -5,7 +5,12 @@ from scipy import ndimage
 from sklearn.metrics import roc_auc_score
 
 from mmseg_r2mrf.baselines import laplacian_blur_probability
-from mmseg_r2mrf.synthesis import SCENES, SyntheticDefocusGenerator
+from mmseg_r2mrf.synthesis import (
+    SCENES,
+    TRAIN_SCENE_WEIGHTS,
+    SyntheticDefocusGenerator,
+    scene_weights,
+)
 
 NUM_SAMPLES = 8  # of each split, rendered once for the module
 SPLITS = ('train', 'val', 'test')
@@ -91,6 +96,34 @@ def test_every_scene_kind_occurs_in_training(generator, samples):
     scenes = {samples['train', index].scene for index in range(NUM_SAMPLES)}
     scenes |= {generator.sample('train', index).scene for index in range(NUM_SAMPLES, 40)}
     assert scenes == set(SCENES)
+
+
+def test_training_scene_weights_set_the_mixture_and_leave_evaluation_crops_alone(
+        small_photos, samples):
+    only = SyntheticDefocusGenerator(
+        size=128, seed=0, long_side=(256, 320), train_photos=('camera', 'motorcycle'),
+        val_photos=('gravel', ), test_photos=('coffee', ), photos=small_photos,
+        train_scene_weights={kind: 0 for kind in SCENES} | dict(background_sharp=2.0))
+    assert {only.sample('train', index).scene for index in range(6)} == {'background_sharp'}
+    assert only.options()['train_scene_weights']['background_sharp'] == 1.0
+    for split in ('val', 'test'):  # the evaluation crops stay comparable across mixtures
+        assert only.sample(split, 1).jpeg == samples[split, 1].jpeg
+
+
+def test_scene_weights_override_the_defaults_by_kind():
+    default = dict(zip(SCENES, TRAIN_SCENE_WEIGHTS))
+    assert scene_weights() == TRAIN_SCENE_WEIGHTS
+    halved = dict(zip(SCENES, scene_weights(dict(subject_sharp=0.0))))
+    assert halved['subject_sharp'] == 0.0
+    # The others keep their proportions, renormalised.
+    assert halved['receding_plane'] == pytest.approx(
+        default['receding_plane'] / (1 - default['subject_sharp']))
+    for bad, match in ((dict(bokeh=1.0), "unknown scene kind 'bokeh'"),
+                       (dict(all_sharp=-1.0), 'must be a number >= 0'),
+                       (dict(all_sharp=float('nan')), 'must be a number >= 0'),
+                       ({kind: 0.0 for kind in SCENES}, 'all 0')):
+        with pytest.raises(ValueError, match=match):
+            scene_weights(bad)
 
 
 def test_all_sharp_and_all_blurred_scenes(scene_samples):
