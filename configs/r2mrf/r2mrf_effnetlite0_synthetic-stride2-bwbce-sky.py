@@ -9,8 +9,8 @@
 #     --train-photos astronaut camera grass immunohistochemistry motorcycle grace_hopper rocket \
 #     --val-photos brick --test-photos coffee china gravel
 #   python tools/train.py configs/r2mrf/r2mrf_effnetlite0_synthetic-stride2-bwbce-sky.py --amp
-# 4000 iterations: about 2.5 h on 2 cores with bfloat16, 4 h without (float32); interrupt and
-# continue with --resume.
+# 4000 iterations: about 2.5 h on 2 cores with bfloat16, 3.2 h without (float32, 2.8 s per
+# iteration on a 2-core Intel Xeon, nothing else running); interrupt and continue with --resume.
 _base_ = './r2mrf_effnetlite0_synthetic-stride2-bwbce.py'
 sky_data_root = 'data/synthetic_defocus_2400sky'
 train_dataloader = dict(dataset=dict(data_root=sky_data_root))
