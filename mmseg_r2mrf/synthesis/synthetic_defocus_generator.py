@@ -66,7 +66,7 @@ def scene_weights(overrides: Optional[Mapping[str, float]] = None) -> Tuple[floa
     if not overrides:
         return TRAIN_SCENE_WEIGHTS  # as is: renders made before the option stay bit-identical
     weights = dict(zip(SCENES, TRAIN_SCENE_WEIGHTS))
-    for kind, weight in (overrides or {}).items():
+    for kind, weight in overrides.items():
         if kind not in weights:
             raise ValueError(f'unknown scene kind {kind!r}; kinds: {", ".join(SCENES)}')
         if not np.isfinite(weight) or weight < 0:
