@@ -14,6 +14,7 @@ from mmseg_r2mrf.cli import (
     RUN_INPUT_ERRORS,
     CommandError,
     add_run_arguments,
+    configure_resume,
     enable_amp,
     end_distributed,
     load_config,
@@ -21,7 +22,6 @@ from mmseg_r2mrf.cli import (
     run_main,
     set_local_rank,
 )
-from mmseg_r2mrf.compat import find_resumable_checkpoint
 
 from mmseg.registry import RUNNERS
 
@@ -32,7 +32,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--work-dir', help='the dir to save logs and models')
     parser.add_argument('--resume', action='store_true', default=False,
                         help='resume from the latest checkpoint in the work_dir automatically '
-                        '(the newest complete one if last_checkpoint is missing, empty or stale)')
+                        '(the newest complete one if last_checkpoint is missing, empty or stale); '
+                        "without one, start afresh (from the config's load_from weights, if any)")
     parser.add_argument('--amp', action='store_true', default=False,
                         help='mixed precision: float16 on CUDA, bfloat16 autocast on CPUs '
                         'with AVX512-BF16 or AMX (float32 with a warning on other CPUs)')
@@ -58,10 +59,7 @@ def run_training(args: argparse.Namespace) -> None:
             enable_amp(cfg)
         except ValueError as error:  # an optimizer wrapper that --amp cannot replace
             raise CommandError(str(error)) from None
-    cfg.resume = args.resume
-    if args.resume and cfg.get('load_from') is None:
-        # Named here, so that every message about it names the file; None starts afresh.
-        cfg.load_from = find_resumable_checkpoint(cfg.work_dir)
+    configure_resume(cfg, args.resume)
     require_checkpoint_fit(cfg, args.allow_partial)
 
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)

@@ -24,6 +24,7 @@ from .launch import (
     RUN_INPUT_ERRORS,
     add_allow_partial_argument,
     add_run_arguments,
+    configure_resume,
     enable_amp,
     end_distributed,
     load_config,
@@ -34,7 +35,8 @@ from .launch import (
 __all__ = [
     'RUN_INPUT_ERRORS', 'CommandError', 'DEMO_CONFIG', 'MAIN_JOB_CONFIG',
     'SYNTHETIC_DATA_ROOT', 'StepFailed',
-    'add_allow_partial_argument', 'add_run_arguments', 'data_root_options', 'enable_amp',
+    'add_allow_partial_argument', 'add_run_arguments', 'configure_resume', 'data_root_options',
+    'enable_amp',
     'end_distributed', 'load_config', 'new_work_dir', 'newest',
     'require_checkpoint_fit', 'run_main', 'run_tool', 'set_local_rank', 'train_and_test'
 ]

@@ -9,7 +9,12 @@ import torch
 from mmengine.config import Config, DictAction
 from mmengine.logging import print_log
 
-from ..compat import CheckpointMismatchError, CheckpointReadError, UnsafeCheckpointError
+from ..compat import (
+    CheckpointMismatchError,
+    CheckpointReadError,
+    UnsafeCheckpointError,
+    find_resumable_checkpoint,
+)
 
 #: What a bad config, checkpoint or data path raises in a training or test run: reported by
 #: tools/train.py and tools/test.py as a message and exit status 2, not a traceback.
@@ -139,6 +144,42 @@ def require_checkpoint_fit(cfg: Config, allow_partial: bool = False) -> None:
     for hook in fit_hooks:
         hook['allow_partial'] = allow_partial
     cfg.custom_hooks = hooks
+
+
+def configure_resume(cfg: Config, resume: bool) -> Optional[str]:
+    """Make ``--resume`` continue the run of the work directory, also in fine-tuning configs.
+
+    mmengine resumes from ``load_from`` whenever a config sets it, but in a fine-tuning config
+    ``load_from`` names the weights the run starts from (a released model, another run's
+    checkpoint): resuming from a weights-only file failed with ``KeyError: 'epoch'``, and from
+    another run's training checkpoint it would have carried on that run's schedule. Here the
+    work directory's newest complete checkpoint wins; without one the run starts from the
+    beginning, from ``load_from``'s weights when the config names any.
+
+    Args:
+        cfg (Config): The config, with ``work_dir`` set; ``resume`` and ``load_from`` are
+            changed in place.
+        resume (bool): Whether ``--resume`` was given.
+
+    Returns:
+        str or None: The checkpoint the run resumes from, None when it starts afresh.
+    """
+    cfg.resume = False
+    if not resume:
+        return None
+    checkpoint = find_resumable_checkpoint(cfg.work_dir)
+    initial_weights = cfg.get('load_from')
+    if checkpoint is None:
+        if initial_weights:
+            print_log(f'--resume: nothing to resume in {cfg.work_dir}; the run starts from the '
+                      f'weights of load_from, {initial_weights}.', logger='current')
+        return None
+    if initial_weights and osp.abspath(initial_weights) != osp.abspath(checkpoint):
+        print_log(f'--resume: continuing from {checkpoint}; load_from ({initial_weights}) named '
+                  'the weights this run started from.', logger='current')
+    cfg.load_from = checkpoint
+    cfg.resume = True
+    return checkpoint
 
 
 def set_local_rank(local_rank: int) -> None:

@@ -72,6 +72,33 @@ def test_load_from_starts_a_new_run_from_the_weights(runs, tmp_path):
     assert safe_load_checkpoint(str(tmp_path / 'finetune' / 'iter_1.pth'))['meta']['iter'] == 1
 
 
+def test_resume_of_a_fine_tuning_run_continues_it_not_its_starting_weights(runs, tmp_path):
+    # A fine-tuning config names its starting weights in load_from, as the EMA configs name a
+    # released model: weights only, no training state (mmengine resumed from them: KeyError).
+    weights = tmp_path / 'released.pth'
+    state = safe_load_checkpoint(str(runs['straight'] / 'iter_4.pth'))['state_dict']
+    torch.save({'state_dict': state, 'meta': {}}, weights)
+    options = [f'load_from={weights}']
+    straight, resumed = tmp_path / 'straight', tmp_path / 'resumed'
+    _train(straight, runs['data_root'], '--cfg-options', *options)
+    first = _train(resumed, runs['data_root'], '--resume', '--cfg-options', *options,
+                   'train_cfg.max_iters=2')
+    first_log = first.stdout + first.stderr
+    assert f'nothing to resume in {resumed}' in first_log
+    assert f'Load checkpoint from {weights}' in first_log and 'resumed epoch' not in first_log
+    second = _train(resumed, runs['data_root'], '--resume', '--cfg-options', *options)
+    second_log = second.stdout + second.stderr
+    assert 'resumed epoch: 0, iter: 2' in second_log
+    assert f'load_from ({weights}) named the weights this run started from' in second_log
+    a = safe_load_checkpoint(str(straight / 'iter_4.pth'))['state_dict']
+    b = safe_load_checkpoint(str(resumed / 'iter_4.pth'))['state_dict']
+    for key, value in a.items():
+        torch.testing.assert_close(b[key], value, rtol=0, atol=1e-6,
+                                   msg=f'weight {key} differs after resume')
+    untouched = safe_load_checkpoint(str(weights))['state_dict']
+    assert any(not torch.equal(b[k], v) for k, v in untouched.items() if v.is_floating_point())
+
+
 def test_test_tool_evaluates_the_checkpoint(runs, tmp_path):
     result = run_tool('test.py', TINY_CONFIG, str(runs['straight'] / 'iter_4.pth'),
                       '--work-dir', str(tmp_path), '--cfg-options',
