@@ -10,7 +10,7 @@
 # that with bfloat16). Checkpoints are chosen on the val split and the chosen one is tested on
 # the seed-0 test split: python tools/test.py <this config> <checkpoint>. Result (2026-12-07):
 # iteration 900 MAE 0.0568 / maxF 0.9451 / meanF 0.9287 against v5's 0.0587 / 0.9454 / 0.9272,
-# so not released (README, "Three tries after v5").
+# so not released (README, "Tries after v5").
 _base_ = './r2mrf_effnetlite0_synthetic-stride2-bwbce.py'
 max_iters = 900
 load_from = 'mmseg_r2mrf/pretrained/r2mrf_effnetlite0_synthetic-v5.pth'
