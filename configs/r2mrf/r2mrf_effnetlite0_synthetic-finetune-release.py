@@ -7,6 +7,8 @@
 # python tools/make_synthetic_defocus.py data/synthetic_defocus), where v1 and v2 were measured:
 #   python tools/test.py <this config> <checkpoint> \
 #       --cfg-options test_dataloader.dataset.data_root=data/synthetic_defocus
+# v2 no longer ships with the package; restore it from the git history first:
+#   git checkout c45199b -- mmseg_r2mrf/pretrained/r2mrf_effnetlite0_synthetic-v2.*
 _base_ = './r2mrf_effnetlite0_synthetic2400-release.py'
 data_root = 'data/synthetic_defocus_s1'
 max_iters = 2000
