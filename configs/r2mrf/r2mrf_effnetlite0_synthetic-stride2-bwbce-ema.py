@@ -15,9 +15,11 @@ _base_ = './r2mrf_effnetlite0_synthetic-stride2-bwbce.py'
 max_iters = 900
 load_from = 'mmseg_r2mrf/pretrained/r2mrf_effnetlite0_synthetic-v5.pth'
 optim_wrapper = dict(optimizer=dict(lr=1e-4))
+# No `end` for the decay: mmengine ends it at train_cfg.max_iters, so configs that inherit this
+# one and change max_iters keep a schedule that decays to 0 at their last iteration.
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.1, begin=0, end=50, by_epoch=False),
-    dict(type='PolyLR', eta_min=0.0, power=0.9, begin=50, end=max_iters, by_epoch=False),
+    dict(type='PolyLR', eta_min=0.0, power=0.9, begin=50, by_epoch=False),
 ]
 train_cfg = dict(max_iters=max_iters, val_interval=300)
 default_hooks = dict(checkpoint=dict(interval=150))

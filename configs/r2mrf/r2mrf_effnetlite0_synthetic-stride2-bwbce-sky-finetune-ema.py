@@ -21,10 +21,6 @@ _base_ = './r2mrf_effnetlite0_synthetic-stride2-bwbce-ema.py'
 max_iters = 1600
 sky_data_root = 'data/synthetic_defocus_2400sky'
 optim_wrapper = dict(optimizer=dict(lr=3e-4))
-param_scheduler = [
-    dict(type='LinearLR', start_factor=0.1, begin=0, end=50, by_epoch=False),
-    dict(type='PolyLR', eta_min=0.0, power=0.9, begin=50, end=max_iters, by_epoch=False),
-]
 train_cfg = dict(max_iters=max_iters, val_interval=400)
 default_hooks = dict(checkpoint=dict(interval=400))
 train_dataloader = dict(dataset=dict(data_root=sky_data_root))
